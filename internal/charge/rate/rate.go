@@ -281,7 +281,7 @@ func MustParse(s string) Rate {
 // suffixes maps the ways contracts write the period after the % sign,
 // compared lower-case with spaces and dots removed.
 var suffixes = map[string]Period{
-	"": Flat,
+	"":   Flat,
 	"am": Monthly, "pm": Monthly, "aomês": Monthly, "aomes": Monthly, "/mês": Monthly, "/mes": Monthly,
 	"/m": Monthly, "/mo": Monthly, "/month": Monthly, "permonth": Monthly, "mensal": Monthly, "mensual": Monthly, "monthly": Monthly, "mv": Monthly,
 	"aa": Yearly, "pa": Yearly, "aoano": Yearly, "/ano": Yearly, "/año": Yearly, "/a": Yearly, "/yr": Yearly, "/year": Yearly,
