@@ -460,4 +460,3 @@ func parseAmount(v string) (money.Money, error) {
 	}
 	return money.Money(c), nil
 }
-

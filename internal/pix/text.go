@@ -36,7 +36,7 @@ var foldTable = map[rune]string{
 	'Ý': "Y", 'ý': "y", 'ÿ': "y",
 	'ª': "a", 'º': "o", '°': "o",
 	'\u00a0': " ", // no-break space
-	'–': "-", '—': "-", '‘': "'", '’': "'", '“': "\"", '”': "\"",
+	'–':      "-", '—': "-", '‘': "'", '’': "'", '“': "\"", '”': "\"",
 }
 
 // FoldASCII returns s with accents removed and runs of white space made
