@@ -126,7 +126,7 @@ func Build(req Request) (Schedule, error) {
 	s.Installment = pmt
 	bal := req.Amount
 	for k := 1; k <= req.N; k++ {
-		interest, err := bal.MulRat(i.Units(), rate.Scale, money.HalfUp)
+		interest, err := i.Of(bal, money.HalfUp)
 		if err != nil {
 			return Schedule{}, fmt.Errorf("plan: interest of installment %d: %w", k, err)
 		}
@@ -166,20 +166,30 @@ func Installment(amount money.Money, n int, i rate.Rate) (money.Money, error) {
 	if n < 1 {
 		return 0, fmt.Errorf("%w must be at least 1, got %d", ErrInstallments, n)
 	}
+	if amount <= 0 {
+		return 0, fmt.Errorf("%w must be positive, got %s", ErrAmount, amount.Format("pt-BR"))
+	}
 	if i.IsZero() {
 		return amount / money.Money(n), nil
 	}
-	// A·i·(1+i)^n / ((1+i)^n − 1), all exact.
-	r := i.Rat()
-	f := rate.Pow(new(big.Rat).Add(big.NewRat(1, 1), r), n)
-	den := new(big.Rat).Sub(f, big.NewRat(1, 1))
-	x := new(big.Rat).Mul(r, f)
-	x.Quo(x, den)
-	p, err := amount.MulBig(x, money.HalfUp)
-	if err != nil {
-		return 0, fmt.Errorf("plan: installment of %s: %w", amount, err)
+	// With i = u/S: PMT = A·u·(S+u)^n / (S·((S+u)^n − S^n)), in big
+	// integers (no fraction normalisation: this runs for every plan offered).
+	u := big.NewInt(i.Units())
+	sc := big.NewInt(rate.Scale)
+	f := new(big.Int).Exp(new(big.Int).Add(sc, u), big.NewInt(int64(n)), nil)
+	sn := new(big.Int).Exp(sc, big.NewInt(int64(n)), nil)
+	num := new(big.Int).Mul(big.NewInt(amount.Cents()), u)
+	num.Mul(num, f)
+	den := new(big.Int).Sub(f, sn)
+	den.Mul(den, sc)
+	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
+	if r.Lsh(r, 1).CmpAbs(den) >= 0 { // half-up (all terms are positive)
+		q.Add(q, big.NewInt(1))
 	}
-	return p, nil
+	if !q.IsInt64() {
+		return 0, fmt.Errorf("plan: installment of %s: %w", amount, money.ErrOverflow)
+	}
+	return money.Money(q.Int64()), nil
 }
 
 // PresentValue discounts the installments of s at its monthly rate, one

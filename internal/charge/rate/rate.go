@@ -10,7 +10,9 @@ package rate
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -135,7 +137,39 @@ func (r Rate) Exceeds(limit Rate) bool {
 
 // Of returns m × r rounded by mode (the period is ignored: 2% of 1.500,00).
 func (r Rate) Of(m money.Money, mode money.RoundingMode) (money.Money, error) {
-	return m.MulRat(r.units, Scale, mode)
+	return MulDiv(m, r.units, Scale, mode)
+}
+
+// MulDiv returns m × num / den rounded by mode, exactly. Non-negative
+// operands take a 128-bit path with no allocation (this runs once per
+// installment per month in every plan); anything else goes to money.MulRat.
+func MulDiv(m money.Money, num, den int64, mode money.RoundingMode) (money.Money, error) {
+	if m < 0 || num < 0 || den <= 0 {
+		return m.MulRat(num, den, mode)
+	}
+	hi, lo := bits.Mul64(uint64(m), uint64(num))
+	if hi >= uint64(den) {
+		return 0, money.ErrOverflow
+	}
+	q, rem := bits.Div64(hi, lo, uint64(den))
+	if rem != 0 {
+		switch mode {
+		case money.Up:
+			q++
+		case money.HalfUp:
+			if rem >= uint64(den)-rem {
+				q++
+			}
+		case money.HalfEven:
+			if rem > uint64(den)-rem || (rem == uint64(den)-rem && q&1 == 1) {
+				q++
+			}
+		}
+	}
+	if q > math.MaxInt64 {
+		return 0, money.ErrOverflow
+	}
+	return money.Money(q), nil
 }
 
 // Complement returns 1 − r for a flat percentage ≤ 100% (used for

@@ -3,6 +3,7 @@ package rate
 import (
 	"errors"
 	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/regua/regua/internal/money"
@@ -77,6 +78,22 @@ func TestOf(t *testing.T) {
 	got, _ = MustParse("0,033%").Of(money.MustParse("100,00"), money.HalfUp)
 	if got != 3 { // 3.3 centavos
 		t.Fatalf("0,033%% of 100,00 = %d", got)
+	}
+}
+
+func TestMulDivMatchesMulRat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 20000; i++ {
+		m := money.Money(rng.Int64N(1 << uint(1+rng.IntN(62))))
+		num := rng.Int64N(1 << uint(1+rng.IntN(50)))
+		den := 1 + rng.Int64N(1<<uint(1+rng.IntN(50)))
+		for _, mode := range []money.RoundingMode{money.HalfUp, money.HalfEven, money.Down, money.Up} {
+			want, werr := m.MulRat(num, den, mode)
+			got, gerr := MulDiv(m, num, den, mode)
+			if (werr != nil) != (gerr != nil) || got != want {
+				t.Fatalf("MulDiv(%d, %d, %d, %v) = %d %v, MulRat %d %v", m, num, den, mode, got, gerr, want, werr)
+			}
+		}
 	}
 }
 
