@@ -1,0 +1,253 @@
+// Package sqldb implements the store interfaces over database/sql for both
+// SQLite (modernc.org/sqlite, embedded, WAL) and PostgreSQL (pgx v5). SQL is
+// written once with '?' placeholders and rewritten for PostgreSQL; where the
+// dialects differ (migrations, bulk paths, locking) the code branches on
+// DB.pg in one visible place.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is a store backed by SQLite or PostgreSQL.
+type DB struct {
+	sql *sql.DB
+	pg  bool
+	// write serialises SQLite write transactions: SQLite has one writer and
+	// its busy handler would otherwise turn contention into SQLITE_BUSY.
+	write chan struct{}
+}
+
+// Open connects to dsn: a "postgres://" or "postgresql://" URL, or a SQLite
+// file path (optionally "sqlite:" or "file:" prefixed). It applies pending
+// migrations unless migrate is false.
+func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
+	db := &DB{write: make(chan struct{}, 1)}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db.pg = true
+		db.sql, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.sql.SetMaxOpenConns(20)
+		db.sql.SetMaxIdleConns(20)
+	} else {
+		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+		if path == "" {
+			return nil, fmt.Errorf("open sqlite: empty path")
+		}
+		q := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "busy_timeout(10000)"} {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", "immediate")
+		db.sql, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		// Readers run in parallel under WAL; writers queue on db.write.
+		db.sql.SetMaxOpenConns(8)
+		db.sql.SetMaxIdleConns(8)
+		db.sql.SetConnMaxIdleTime(0)
+	}
+	if err := db.sql.PingContext(ctx); err != nil {
+		db.sql.Close()
+		return nil, fmt.Errorf("connect to %s: %w", db.Dialect(), err)
+	}
+	if migrate {
+		if err := db.Migrate(ctx); err != nil {
+			db.sql.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// Dialect is "sqlite" or "postgres".
+func (db *DB) Dialect() string {
+	if db.pg {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// SQL exposes the connection pool for benchmarks' baselines and for other
+// packages' stores built on this one.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Postgres reports whether this is the PostgreSQL backend.
+func (db *DB) Postgres() bool { return db.pg }
+
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+func (db *DB) Close() error { return db.sql.Close() }
+
+func (db *DB) migrationProvider() (*goose.Provider, error) {
+	dialect, dir := goose.DialectSQLite3, "migrations/sqlite"
+	if db.pg {
+		dialect, dir = goose.DialectPostgres, "migrations/postgres"
+	}
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	// AllowOutofOrder: parts of Régua number their migrations in ranges of
+	// their own, so a database may meet an older number added later.
+	return goose.NewProvider(dialect, db.sql, sub, goose.WithAllowOutofOrder(true))
+}
+
+// Migrate applies every pending migration, recording versions in goose's
+// version table.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.migrationProvider()
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", db.Dialect(), err)
+	}
+	for _, r := range res {
+		slog.Debug("migration applied", "dialect", db.Dialect(), "version", r.Source.Version, "took", r.Duration)
+	}
+	return nil
+}
+
+// MigrationStatus returns the latest available version and the current one.
+func (db *DB) MigrationStatus(ctx context.Context) (current, latest int64, err error) {
+	p, err := db.migrationProvider()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	srcs := p.ListSources()
+	if len(srcs) > 0 {
+		latest = srcs[len(srcs)-1].Version
+	}
+	return current, latest, nil
+}
+
+// Rebind rewrites '?' placeholders to PostgreSQL's $n. Question marks inside
+// quoted strings are left alone.
+func (db *DB) Rebind(q string) string {
+	if !db.pg {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n, inStr := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inStr = !inStr
+			b.WriteByte(c)
+		case c == '?' && !inStr:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Tx runs f in a transaction, committing when it returns nil. On SQLite it
+// takes the write lock first (readOnly transactions skip it).
+func (db *DB) Tx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	if !db.pg {
+		select {
+		case db.write <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-db.write }()
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Exec runs one write statement outside an explicit transaction.
+func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if !db.pg {
+		select {
+		case db.write <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		defer func() { <-db.write }()
+	}
+	return db.sql.ExecContext(ctx, db.Rebind(q), args...)
+}
+
+// now is UTC with microsecond precision, the finest both stores keep, so
+// that what is written compares equal to what is read back.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// nullTime turns the zero time into NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// timeScanner scans a nullable timestamp from either driver into a UTC time.
+type timeScanner struct{ t *time.Time }
+
+func (s timeScanner) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*s.t = time.Time{}
+	case time.Time:
+		*s.t = v.UTC()
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	default:
+		return fmt.Errorf("cannot scan %T into a time", src)
+	}
+	return nil
+}
+
+func (s timeScanner) parse(v string) error {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			*s.t = t.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("cannot parse time %q", v)
+}
+
+func tm(t *time.Time) timeScanner { return timeScanner{t} }

@@ -1,0 +1,106 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/store"
+)
+
+const paymentCols = `id, debtor_id, debt_id, installment_id, source, source_ref, amount, paid_at, booked_at`
+
+func scanPayment(sc interface{ Scan(...any) error }, tenant domain.TenantID) (domain.Payment, error) {
+	p := domain.Payment{TenantID: tenant}
+	var src string
+	err := sc.Scan(&p.ID, &p.DebtorID, &p.DebtID, &p.InstallmentID, &src, &p.SourceRef, &p.Amount, tm(&p.PaidAt), tm(&p.BookedAt))
+	p.Source = domain.PaymentSource(src)
+	return p, err
+}
+
+// BookPayment: see store.PaymentStore. The unique (source, source_ref) key
+// is what makes a replayed webhook or return file book nothing twice.
+func (db *DB) BookPayment(ctx context.Context, tenant domain.TenantID, p domain.Payment) (domain.Payment, bool, error) {
+	p.TenantID = tenant
+	if p.Source == "" || p.SourceRef == "" {
+		return p, false, fmt.Errorf("book payment: source and source reference are required")
+	}
+	if p.Amount <= 0 {
+		return p, false, fmt.Errorf("book payment %s/%s: amount %s is not positive", p.Source, p.SourceRef, p.Amount)
+	}
+	p.BookedAt = now()
+	if p.PaidAt.IsZero() {
+		p.PaidAt = p.BookedAt
+	}
+	dup := false
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		existing, err := scanPayment(tx.QueryRowContext(ctx, db.Rebind(`SELECT `+paymentCols+` FROM payments WHERE tenant_id = ? AND source = ? AND source_ref = ?`), tenant, string(p.Source), p.SourceRef), tenant)
+		if err == nil {
+			p, dup = existing, true
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var contract string
+		var number int
+		if p.InstallmentID != 0 {
+			var amount, paid int64
+			err := tx.QueryRowContext(ctx, db.Rebind(`SELECT i.debt_id, d.debtor_id, d.contract_number, i.number, i.amount, i.paid FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE i.tenant_id = ? AND i.id = ?`), tenant, p.InstallmentID).
+				Scan(&p.DebtID, &p.DebtorID, &contract, &number, &amount, &paid)
+			if err != nil {
+				return notFound(err, fmt.Sprintf("installment %d", p.InstallmentID))
+			}
+			newPaid := paid + int64(p.Amount)
+			st := domain.StatusFor(domainMoney(amount), domainMoney(newPaid))
+			if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE installments SET paid = ?, status = ? WHERE tenant_id = ? AND id = ?`), newPaid, string(st), tenant, p.InstallmentID); err != nil {
+				return err
+			}
+		} else {
+			var ok int
+			if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT 1 FROM debtors WHERE tenant_id = ? AND id = ?`), tenant, p.DebtorID).Scan(&ok); err != nil {
+				return notFound(err, fmt.Sprintf("debtor %d", p.DebtorID))
+			}
+		}
+		err = tx.QueryRowContext(ctx, db.Rebind(`INSERT INTO payments (tenant_id, debtor_id, debt_id, installment_id, source, source_ref, amount, paid_at, booked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			tenant, p.DebtorID, p.DebtID, p.InstallmentID, string(p.Source), p.SourceRef, p.Amount, p.PaidAt.UTC(), p.BookedAt).Scan(&p.ID)
+		if err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("Pagamento de %s recebido por %s", p.Amount.Format("pt-BR"), p.Source)
+		if contract != "" {
+			summary += fmt.Sprintf(" (contrato %s, parcela %d)", contract, number)
+		}
+		data, _ := json.Marshal(map[string]any{"payment_id": p.ID, "source": p.Source, "source_ref": p.SourceRef, "amount": p.Amount})
+		return db.insertEvents(ctx, tx, []domain.Event{{TenantID: tenant, DebtorID: p.DebtorID, DebtID: p.DebtID, Kind: domain.EventPaid, At: p.BookedAt, Actor: string(p.Source), Summary: summary, Data: data}})
+	})
+	if err != nil {
+		return p, false, fmt.Errorf("book payment %s/%s: %w", p.Source, p.SourceRef, err)
+	}
+	return p, dup, nil
+}
+
+func (db *DB) Payments(ctx context.Context, tenant domain.TenantID, debtorID int64) ([]domain.Payment, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT `+paymentCols+` FROM payments WHERE tenant_id = ? AND debtor_id = ? ORDER BY paid_at DESC, id DESC`), tenant, debtorID)
+	if err != nil {
+		return nil, fmt.Errorf("payments of debtor %d: %w", debtorID, err)
+	}
+	defer rows.Close()
+	var out []domain.Payment
+	for rows.Next() {
+		p, err := scanPayment(rows, tenant)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+var _ store.PaymentStore = (*DB)(nil)
+
+func domainMoney(c int64) money.Money { return money.Money(c) }
