@@ -348,6 +348,37 @@ func Run(t *testing.T, s store.Store) {
 		}
 	})
 
+	t.Run("planning attempts is idempotent", func(t *testing.T) {
+		as, ok := s.(store.AttemptStore)
+		if !ok {
+			t.Skip("no attempt store")
+		}
+		res, _ := s.SearchDebtors(ctx, a.Tenant, "52998224725", asOf, 10)
+		due := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		plan := []store.Attempt{
+			{DebtorID: res[0].ID, EnrolmentID: 7, StepID: "d-1-sms", AnchorDate: date.New(2026, 11, 26), Channel: "sms", Template: "pre_due", DueAt: due, Decision: json.RawMessage(`{"allowed":true}`), PolicyVer: "BR@1"},
+			{DebtorID: res[0].ID, EnrolmentID: 7, StepID: "d0-wa", AnchorDate: date.New(2026, 11, 26), Channel: "whatsapp", DueAt: due},
+		}
+		n, err := as.PlanAttempts(ctx, a.Tenant, plan)
+		if err != nil || n != 2 {
+			t.Fatalf("first plan: %d %v", n, err)
+		}
+		n, err = as.PlanAttempts(ctx, a.Tenant, plan)
+		if err != nil || n != 0 {
+			t.Fatalf("second plan: %d %v", n, err)
+		}
+		list, err := as.AttemptsOfDebtor(ctx, a.Tenant, res[0].ID, 10)
+		if err != nil || len(list) != 2 || list[1].Status != store.AttemptPlanned || !list[1].DueAt.Equal(due) || string(list[1].Decision) != `{"allowed":true}` || list[1].AnchorDate != date.New(2026, 11, 26) {
+			t.Fatalf("attempts: %+v %v", list, err)
+		}
+		if _, err := as.Attempt(ctx, b.Tenant, list[0].ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("tenant B reads A's attempt: %v", err)
+		}
+		if l, _ := as.AttemptsOfDebtor(ctx, b.Tenant, res[0].ID, 10); len(l) != 0 {
+			t.Errorf("tenant B lists A's attempts")
+		}
+	})
+
 	t.Run("tenant isolation", func(t *testing.T) { Isolation(t, s, a, b) })
 }
 
