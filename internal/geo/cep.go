@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 )
 
 // CEPRange is an inclusive range of CEPs as 8-digit numbers.
@@ -106,15 +107,29 @@ func UFOfCEP(cep string) string {
 		}
 		v = v*10 + int(cep[i]-'0')
 	}
-	for uf, rs := range cepRanges {
-		for _, r := range rs {
-			if v >= r.First && v <= r.Last {
-				return uf
-			}
-		}
+	i := sort.Search(len(cepIndex), func(i int) bool { return cepIndex[i].Last >= v })
+	if i < len(cepIndex) && cepIndex[i].First <= v {
+		return cepIndex[i].uf
 	}
 	return ""
 }
+
+type cepEntry struct {
+	CEPRange
+	uf string
+}
+
+// cepIndex holds every range ordered by First, for binary search.
+var cepIndex = func() []cepEntry {
+	var out []cepEntry
+	for uf, rs := range cepRanges {
+		for _, r := range rs {
+			out = append(out, cepEntry{r, uf})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].First < out[j].First })
+	return out
+}()
 
 // CheckCEP parses cep and checks that it lies in uf's range.
 func CheckCEP(uf, cep string) (string, error) {

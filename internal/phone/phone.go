@@ -44,6 +44,34 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
+// ParseKind reads "mobile"/"celular"/"movel"/"móvel"/"cel" and
+// "landline"/"fixo"/"residencial"/"comercial"; case-insensitive. "" and
+// "unknown" give Unknown.
+func ParseKind(s string) (Kind, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "mobile", "celular", "cel", "movel", "móvel", "cell":
+		return Mobile, nil
+	case "landline", "fixo", "residencial", "comercial", "fixed":
+		return Landline, nil
+	case "", "unknown":
+		return Unknown, nil
+	}
+	return Unknown, fmt.Errorf("phone kind %q: want mobile or landline", s)
+}
+
+// MarshalText writes "mobile", "landline" or "unknown".
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText accepts what ParseKind accepts.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
 // Number is a validated telephone number.
 type Number struct {
 	E164        string // "+5511987654321"
@@ -129,12 +157,14 @@ func Parse(s string) (Number, error) {
 	if n > maxDigits {
 		return fail(ErrLength, fmt.Sprintf("%d digits", n))
 	}
-	d := string(buf[:n])
-	if !plus && strings.HasPrefix(d, "00") {
+	// d stays a byte slice over buf: the only allocation of a successful
+	// parse is the E164 string.
+	d := buf[:n]
+	if !plus && hasPrefix(d, "00") {
 		plus, d = true, d[2:]
 	}
 	if plus {
-		if strings.HasPrefix(d, "55") {
+		if hasPrefix(d, "55") {
 			return parseBR(s, d[2:], true)
 		}
 		return parseForeign(s, d)
@@ -143,7 +173,7 @@ func Parse(s string) (Number, error) {
 		return parseBR(s, d[1:], true)
 	}
 	for _, p := range servicePrefixes {
-		if strings.HasPrefix(d, p) {
+		if hasPrefix(d, p) {
 			return fail(ErrService, p+" numbers are toll-free or premium services")
 		}
 	}
@@ -159,7 +189,7 @@ func Parse(s string) (Number, error) {
 		}
 		return fail(ErrLength, fmt.Sprintf("%d digits after the long-distance prefix 0", len(d)-1))
 	}
-	if (len(d) == 12 || len(d) == 13) && strings.HasPrefix(d, "55") {
+	if (len(d) == 12 || len(d) == 13) && hasPrefix(d, "55") {
 		return parseBR(s, d[2:], true)
 	}
 	return parseBR(s, d, false)
@@ -171,7 +201,11 @@ var servicePrefixes = []string{"0800", "0300", "0500", "0900"}
 
 // parseBR validates DDD + subscriber digits. hadPrefix says the input had a
 // country code or trunk prefix, so a missing DDD is a length error instead.
-func parseBR(input, d string, hadPrefix bool) (Number, error) {
+func hasPrefix(b []byte, p string) bool {
+	return len(b) >= len(p) && string(b[:len(p)]) == p
+}
+
+func parseBR(input string, d []byte, hadPrefix bool) (Number, error) {
 	fail := func(err error, detail string) (Number, error) {
 		return Number{}, &Error{Input: input, Err: err, Detail: detail}
 	}
@@ -179,7 +213,7 @@ func parseBR(input, d string, hadPrefix bool) (Number, error) {
 	case 10, 11:
 	case 8, 9:
 		if !hadPrefix {
-			if len(d) == 8 && (strings.HasPrefix(d, "300") || strings.HasPrefix(d, "400")) {
+			if len(d) == 8 && (hasPrefix(d, "300") || hasPrefix(d, "400")) {
 				return fail(ErrService, "3003/4004-style numbers are nationwide company lines")
 			}
 			return fail(ErrNoDDD, fmt.Sprintf("%d digits", len(d)))
@@ -189,9 +223,9 @@ func parseBR(input, d string, hadPrefix bool) (Number, error) {
 		return fail(ErrLength, fmt.Sprintf("%d digits after the country code (want DDD + 8 or 9)", len(d)))
 	}
 	ddd, sub := d[:2], d[2:]
-	uf := UF(ddd)
+	uf := dddUF[int(ddd[0]-'0')*10+int(ddd[1]-'0')]
 	if uf == "" {
-		return fail(ErrDDD, ddd)
+		return fail(ErrDDD, string(ddd))
 	}
 	var kind Kind
 	switch {
@@ -212,49 +246,69 @@ func parseBR(input, d string, hadPrefix bool) (Number, error) {
 	if kind == Mobile {
 		rest = sub[1:]
 	}
-	if strings.Count(rest, rest[:1]) == len(rest) {
+	if allSame(rest) {
 		return fail(ErrNumber, "placeholder digits")
 	}
-	return Number{E164: "+55" + d, CallingCode: "55", DDD: ddd, UF: uf, Kind: kind}, nil
+	var e [14]byte
+	copy(e[:], "+55")
+	e164 := string(e[:3+copy(e[3:], d)])
+	return Number{E164: e164, CallingCode: "55", DDD: e164[3:5], UF: uf, Kind: kind}, nil
 }
 
-// foreignPlan is the little this package checks of a foreign numbering plan.
+func allSame(b []byte) bool {
+	for _, c := range b[1:] {
+		if c != b[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// foreignPlan is the little this package checks of a foreign numbering
+// plan: the country calling code and the length of the national significant
+// number (NSN). foreignKind checks the leading digits.
 type foreignPlan struct {
-	code string
-	// lengths of the national significant number
-	min, max int
-	// kind returns the kind and an error text ("" when valid) for a national
-	// significant number of valid length.
-	kind func(nsn string) (Kind, string)
+	code   string
+	length int
 }
 
 var foreignPlans = []foreignPlan{
-	{"1", 10, 10, func(n string) (Kind, string) { // NANP: NXX-NXX-XXXX
+	{"1", 10},  // NANP (United States, Canada, Caribbean)
+	{"52", 10}, // Mexico, one 10-digit plan since 2019
+	{"57", 10}, // Colombia
+	{"56", 9},  // Chile
+	{"351", 9}, // Portugal
+	{"34", 9},  // Spain
+}
+
+// foreignKind returns the kind of a foreign NSN of valid length, or a reason
+// ("" when valid). A switch, not a table of funcs, so nsn does not escape.
+func foreignKind(code string, n []byte) (Kind, string) {
+	switch code {
+	case "1": // NXX-NXX-XXXX
 		if n[0] < '2' || n[3] < '2' {
 			return Unknown, "area code and exchange start with 2 to 9"
 		}
 		return Unknown, ""
-	}},
-	{"52", 10, 10, func(n string) (Kind, string) { return Unknown, "" }}, // Mexico, one 10-digit plan since 2019
-	{"57", 10, 10, func(n string) (Kind, string) { // Colombia
+	case "52":
+		return Unknown, ""
+	case "57":
 		switch {
 		case n[0] == '3':
 			return Mobile, ""
-		case n[:2] == "60":
+		case n[0] == '6' && n[1] == '0':
 			return Landline, ""
 		}
 		return Unknown, "mobiles start with 3, landlines with 60"
-	}},
-	{"56", 9, 9, func(n string) (Kind, string) { // Chile
-		if n[0] == '9' {
+	case "56":
+		switch {
+		case n[0] == '9':
 			return Mobile, ""
-		}
-		if n[0] == '0' || n[0] == '1' {
+		case n[0] < '2':
 			return Unknown, "numbers start with 2 to 9"
 		}
 		return Landline, ""
-	}},
-	{"351", 9, 9, func(n string) (Kind, string) { // Portugal
+	case "351":
 		switch n[0] {
 		case '9':
 			return Mobile, ""
@@ -262,8 +316,7 @@ var foreignPlans = []foreignPlan{
 			return Landline, ""
 		}
 		return Unknown, "mobiles start with 9, landlines with 2"
-	}},
-	{"34", 9, 9, func(n string) (Kind, string) { // Spain
+	case "34":
 		switch n[0] {
 		case '6', '7':
 			return Mobile, ""
@@ -271,15 +324,16 @@ var foreignPlans = []foreignPlan{
 			return Landline, ""
 		}
 		return Unknown, "mobiles start with 6 or 7, landlines with 8 or 9"
-	}},
+	}
+	return Unknown, "unknown plan"
 }
 
-func parseForeign(input, d string) (Number, error) {
+func parseForeign(input string, d []byte) (Number, error) {
 	fail := func(err error, detail string) (Number, error) {
 		return Number{}, &Error{Input: input, Err: err, Detail: detail}
 	}
 	for _, p := range foreignPlans {
-		if !strings.HasPrefix(d, p.code) {
+		if !hasPrefix(d, p.code) {
 			continue
 		}
 		nsn := d[len(p.code):]
@@ -287,19 +341,19 @@ func parseForeign(input, d string) (Number, error) {
 		if p.code == "52" && len(nsn) == 11 && nsn[0] == '1' {
 			nsn = nsn[1:]
 		}
-		if len(nsn) < p.min || len(nsn) > p.max {
-			return fail(ErrLength, fmt.Sprintf("%d digits after +%s (want %d)", len(nsn), p.code, p.min))
+		if len(nsn) != p.length {
+			return fail(ErrLength, fmt.Sprintf("%d digits after +%s (want %d)", len(nsn), p.code, p.length))
 		}
-		kind, bad := p.kind(nsn)
+		kind, bad := foreignKind(p.code, nsn)
 		if bad != "" {
 			return fail(ErrNumber, "+"+p.code+": "+bad)
 		}
-		return Number{E164: "+" + p.code + nsn, CallingCode: p.code, Kind: kind}, nil
+		return Number{E164: "+" + p.code + string(nsn), CallingCode: p.code, Kind: kind}, nil
 	}
 	if len(d) == 0 {
 		return fail(ErrLength, "no digits after +")
 	}
-	return fail(ErrCountry, "+"+d[:min(3, len(d))]+"…")
+	return fail(ErrCountry, "+"+string(d[:min(3, len(d))])+"…")
 }
 
 // IsZero reports whether n is the zero Number.

@@ -281,3 +281,21 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+func TestKindText(t *testing.T) {
+	for in, want := range map[string]Kind{"mobile": Mobile, "Celular": Mobile, "móvel": Mobile, "fixo": Landline, "landline": Landline, "": Unknown} {
+		if got, err := ParseKind(in); err != nil || got != want {
+			t.Errorf("ParseKind(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseKind("pager"); err == nil {
+		t.Error("ParseKind(pager) accepted")
+	}
+	for _, k := range []Kind{Unknown, Mobile, Landline} {
+		b, _ := k.MarshalText()
+		var back Kind
+		if err := back.UnmarshalText(b); err != nil || back != k {
+			t.Errorf("text round trip of %v: %s %v %v", k, b, back, err)
+		}
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 )
 
 // Kind says which register an ID belongs to.
@@ -45,6 +46,37 @@ func (k Kind) String() string {
 		return "CNPJ"
 	}
 	return "taxid"
+}
+
+// ParseKind reads the person-type column of creditor files: "CPF", "PF",
+// "F", "fisica"/"física" for a person; "CNPJ", "PJ", "J", "juridica"/
+// "jurídica" for a company; case-insensitive.
+func ParseKind(s string) (Kind, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "cpf", "pf", "f", "fisica", "física", "pessoa fisica", "pessoa física", "person":
+		return CPF, nil
+	case "cnpj", "pj", "j", "juridica", "jurídica", "pessoa juridica", "pessoa jurídica", "company":
+		return CNPJ, nil
+	}
+	return Unknown, fmt.Errorf("taxid kind %q: want CPF/PF or CNPJ/PJ", s)
+}
+
+// MarshalText writes "CPF" or "CNPJ" (JSON, CSV).
+func (k Kind) MarshalText() ([]byte, error) {
+	if k != CPF && k != CNPJ {
+		return nil, fmt.Errorf("taxid: cannot marshal kind %d", k)
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText accepts what ParseKind accepts.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }
 
 // Length is the number of characters of a normalized number of this kind.

@@ -298,3 +298,25 @@ func BenchmarkParseInvalid(b *testing.B) {
 		}
 	}
 }
+
+func TestKindText(t *testing.T) {
+	for in, want := range map[string]Kind{"CPF": CPF, "pf": CPF, " F ": CPF, "Física": CPF, "cnpj": CNPJ, "PJ": CNPJ, "jurídica": CNPJ} {
+		if got, err := ParseKind(in); err != nil || got != want {
+			t.Errorf("ParseKind(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseKind("x"); err == nil {
+		t.Error("ParseKind(x) accepted")
+	}
+	b, err := CNPJ.MarshalText()
+	if err != nil || string(b) != "CNPJ" {
+		t.Errorf("MarshalText = %s, %v", b, err)
+	}
+	var k Kind
+	if err := k.UnmarshalText([]byte("cpf")); err != nil || k != CPF {
+		t.Errorf("UnmarshalText = %v, %v", k, err)
+	}
+	if _, err := Unknown.MarshalText(); err == nil {
+		t.Error("Unknown marshalled")
+	}
+}
