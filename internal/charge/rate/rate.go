@@ -286,7 +286,8 @@ func unitsPercent(units int64, dec string) string {
 	if frac == 0 {
 		return s
 	}
-	f := fmt.Sprintf("%010d", frac)
+	f := strconv.FormatInt(frac, 10)
+	f = strings.Repeat("0", 10-len(f)) + f
 	return s + dec + strings.TrimRight(f, "0")
 }
 
