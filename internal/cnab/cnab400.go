@@ -1,0 +1,237 @@
+package cnab
+
+import (
+	"github.com/regua/regua/internal/money"
+)
+
+// layout400 lists where a bank's CNAB 400 detail record (type 1) keeps the
+// fields read here, for the return and the remittance. Zero spans are
+// fields the bank does not send.
+type layout400 struct {
+	name string
+	// retorno
+	rCompanyUse, rOurNumber, rDoc, rOccDate, rDue, rValue, rFee, rIOF, rRebate, rDiscount, rPaid, rInterest, rCredit, rReasons, rPayerName span
+	rWallet                                                                                                                                int
+	reasonWidth                                                                                                                            int
+	trailerDetails                                                                                                                         span // count of type 1 records in the trailer, if the bank gives it
+	// remessa
+	pCompanyUse, pOurNumber, pDoc, pDue, pValue, pInterest, pDiscount, pRebate, pPayerDoc, pPayerName span
+}
+
+// Itaú CNAB 400 ("Cobrança – Itaú, layout de arquivos CNAB 400").
+var itau400Layout = layout400{
+	name:        "Itaú",
+	rCompanyUse: span{38, 62}, rOurNumber: span{63, 70}, rWallet: 108, rOccDate: span{111, 116}, rDoc: span{117, 126},
+	rDue: span{147, 152}, rValue: span{153, 165}, rFee: span{176, 188}, rIOF: span{215, 227}, rRebate: span{228, 240},
+	rDiscount: span{241, 253}, rPaid: span{254, 266}, rInterest: span{267, 279}, rCredit: span{296, 301},
+	rPayerName: span{325, 354}, rReasons: span{378, 385}, reasonWidth: 2, trailerDetails: span{213, 220},
+	pCompanyUse: span{38, 62}, pOurNumber: span{63, 70}, pDoc: span{111, 120}, pDue: span{121, 126}, pValue: span{127, 139},
+	pInterest: span{161, 173}, pDiscount: span{180, 192}, pRebate: span{206, 218}, pPayerDoc: span{221, 234}, pPayerName: span{235, 264},
+}
+
+// Bradesco CNAB 400 ("Manual de Procedimentos Operacionais para Troca de
+// Arquivos – Cobrança Bradesco", layout 400).
+var bradesco400Layout = layout400{
+	name:        "Bradesco",
+	rCompanyUse: span{38, 62}, rOurNumber: span{71, 81}, rWallet: 108, rOccDate: span{111, 116}, rDoc: span{117, 126},
+	rDue: span{147, 152}, rValue: span{153, 165}, rFee: span{176, 188}, rIOF: span{215, 227}, rRebate: span{228, 240},
+	rDiscount: span{241, 253}, rPaid: span{254, 266}, rInterest: span{267, 279}, rCredit: span{296, 301},
+	rReasons: span{319, 328}, reasonWidth: 2,
+	pCompanyUse: span{38, 62}, pOurNumber: span{71, 81}, pDoc: span{111, 120}, pDue: span{121, 126}, pValue: span{127, 139},
+	pInterest: span{161, 173}, pDiscount: span{180, 192}, pRebate: span{206, 218}, pPayerDoc: span{221, 234}, pPayerName: span{235, 274},
+}
+
+func layoutFor400(bank string) (layout400, bool) {
+	switch bank {
+	case "341":
+		return itau400Layout, true
+	case "237":
+		return bradesco400Layout, true
+	}
+	return layout400{}, false
+}
+
+func scan400(lr *lineReader, l line, fn func(*Record) error) (FileInfo, error) {
+	info := FileInfo{Layout: CNAB400}
+	if l.b[0] != '0' {
+		return info, errAt(l.no, 1, 1, "record type", "the first line must be the header (type 0), got %q", l.b[0])
+	}
+	switch l.b[1] {
+	case '2':
+		info.Kind = Return
+	case '1':
+		info.Kind = Remittance
+	default:
+		return info, errAt(l.no, 2, 2, "identificação do arquivo", "is %q, want 1 (remessa) or 2 (retorno)", l.b[1])
+	}
+	info.Bank = string(l.raw(77, 79))
+	lay, ok := layoutFor400(info.Bank)
+	if !ok {
+		return info, errAt(l.no, 77, 79, "código do banco", "CNAB 400 of bank %q is not read here (Itaú 341 and Bradesco 237 are; use CNAB 240 for the others)", info.Bank)
+	}
+	info.CompanyName = l.text(47, 76)
+	var err error
+	if info.Generated, err = l.date(95, 100, "data de gravação"); err != nil {
+		return info, err
+	}
+	if err := seq400(l, 1); err != nil {
+		return info, err
+	}
+	lines, details := 1, 0
+	trailer := false
+	for {
+		l, ok, err := lr.next()
+		if err != nil {
+			return info, err
+		}
+		if !ok {
+			break
+		}
+		lines++
+		if trailer {
+			return info, errAt(l.no, 0, 0, "", "a line after the trailer (record type 9)")
+		}
+		if err := checkLength(l, 400); err != nil {
+			return info, err
+		}
+		if err := seq400(l, lines); err != nil {
+			return info, err
+		}
+		switch t := l.b[0]; {
+		case t == '1':
+			details++
+			var r *Record
+			if info.Kind == Return {
+				r, err = detail400(l, info.Bank, lay)
+			} else {
+				r, err = remittance400(l, info.Bank, lay)
+			}
+			if err != nil {
+				return info, err
+			}
+			info.Records++
+			info.Total += r.FaceValue
+			info.TotalPaid += r.PaidAmount
+			if fn != nil {
+				if err := fn(r); err != nil {
+					return info, err
+				}
+			}
+		case t >= '2' && t <= '8':
+			// optional records (messages, rateio, PIX QR code…)
+		case t == '9':
+			if lay.trailerDetails.from > 0 && info.Kind == Return {
+				n, err := l.num(lay.trailerDetails.from, lay.trailerDetails.to, "quantidade de detalhes")
+				if err != nil {
+					return info, err
+				}
+				if int(n) != details {
+					return info, errAt(l.no, lay.trailerDetails.from, lay.trailerDetails.to, "quantidade de detalhes", "says %d, the file has %d detail records", n, details)
+				}
+			}
+			trailer = true
+		default:
+			return info, errAt(l.no, 1, 1, "record type", "%q is not a CNAB 400 record type (0 to 9)", t)
+		}
+	}
+	info.Lines = lines
+	if !trailer {
+		return info, errAt(lr.no, 0, 0, "", "the file ends without a trailer (record type 9)")
+	}
+	return info, nil
+}
+
+func seq400(l line, want int) error {
+	n, err := l.num(395, 400, "número sequencial do registro")
+	if err != nil {
+		return err
+	}
+	if int(n) != want {
+		return errAt(l.no, 395, 400, "número sequencial do registro", "is %d, want %d", n, want)
+	}
+	return nil
+}
+
+func detail400(l line, bank string, lay layout400) (*Record, error) {
+	r := &Record{Line: l.no, Layout: CNAB400, Bank: bank, Code: string(l.raw(109, 110))}
+	if !allDigits(l.raw(109, 110)) {
+		return nil, errAt(l.no, 109, 110, "código de ocorrência", "%q is not a code", l.raw(109, 110))
+	}
+	r.OurNumberRaw = l.text(lay.rOurNumber.from, lay.rOurNumber.to)
+	r.OurNumber = r.OurNumberRaw
+	r.Wallet = l.text(lay.rWallet, lay.rWallet)
+	r.DocumentNumber = l.text(lay.rDoc.from, lay.rDoc.to)
+	r.CompanyUse = l.text(lay.rCompanyUse.from, lay.rCompanyUse.to)
+	if lay.rPayerName.from > 0 {
+		r.PayerName = l.text(lay.rPayerName.from, lay.rPayerName.to)
+	}
+	r.Reasons = reasons(l.text(lay.rReasons.from, lay.rReasons.to), lay.reasonWidth)
+	var err error
+	for _, d := range []struct {
+		s    span
+		name string
+		dst  *string
+	}{
+		{lay.rOccDate, "data de ocorrência", &r.OccurrenceDate},
+		{lay.rDue, "data de vencimento", &r.DueDate},
+		{lay.rCredit, "data do crédito", &r.CreditDate},
+	} {
+		if *d.dst, err = l.date(d.s.from, d.s.to, d.name); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range []struct {
+		s    span
+		name string
+		dst  *money.Money
+	}{
+		{lay.rValue, "valor do título", &r.FaceValue},
+		{lay.rFee, "tarifa/despesas de cobrança", &r.Fee},
+		{lay.rIOF, "valor do IOF", &r.IOF},
+		{lay.rRebate, "valor do abatimento", &r.Rebate},
+		{lay.rDiscount, "valor do desconto", &r.Discount},
+		{lay.rPaid, "valor pago", &r.PaidAmount},
+		{lay.rInterest, "juros de mora/multa", &r.Interest},
+	} {
+		if *f.dst, err = l.amount(f.s.from, f.s.to, f.name); err != nil {
+			return nil, err
+		}
+	}
+	r.Occurrence, r.Description = classify(CNAB400, bank, r.Code, r.Reasons)
+	return r, nil
+}
+
+func remittance400(l line, bank string, lay layout400) (*Record, error) {
+	r := &Record{Line: l.no, Layout: CNAB400, Bank: bank, Code: string(l.raw(109, 110)), Occurrence: Registration,
+		Description: "Entrada de título (remessa)"}
+	r.OurNumberRaw = l.text(lay.pOurNumber.from, lay.pOurNumber.to)
+	r.OurNumber = r.OurNumberRaw
+	r.DocumentNumber = l.text(lay.pDoc.from, lay.pDoc.to)
+	r.CompanyUse = l.text(lay.pCompanyUse.from, lay.pCompanyUse.to)
+	r.PayerDocument = trimZeros(l.text(lay.pPayerDoc.from, lay.pPayerDoc.to))
+	r.PayerName = l.text(lay.pPayerName.from, lay.pPayerName.to)
+	if bank == "341" {
+		r.Wallet = l.text(84, 86)
+	} else {
+		r.Wallet = l.text(22, 24)
+	}
+	var err error
+	if r.DueDate, err = l.date(lay.pDue.from, lay.pDue.to, "data de vencimento"); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		s    span
+		name string
+		dst  *money.Money
+	}{
+		{lay.pValue, "valor do título", &r.FaceValue},
+		{lay.pInterest, "valor de mora por dia", &r.Interest},
+		{lay.pDiscount, "valor do desconto", &r.Discount},
+		{lay.pRebate, "valor do abatimento", &r.Rebate},
+	} {
+		if *f.dst, err = l.amount(f.s.from, f.s.to, f.name); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}

@@ -1,0 +1,234 @@
+package cnab
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/regua/regua/internal/money"
+)
+
+// line is one record being read, with its 1-based line number.
+type line struct {
+	b  []byte
+	no int
+}
+
+// raw returns positions from..to (1-based, inclusive).
+func (l line) raw(from, to int) []byte { return l.b[from-1 : to] }
+
+// text returns an alphanumeric field decoded from Latin-1 and trimmed.
+func (l line) text(from, to int) string {
+	return strings.TrimSpace(latin1(l.raw(from, to)))
+}
+
+func latin1(b []byte) string {
+	ascii := true
+	for _, c := range b {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return string(b)
+	}
+	r := make([]rune, len(b))
+	for i, c := range b {
+		r[i] = rune(c) // Latin-1 bytes are the first 256 code points
+	}
+	return string(r)
+}
+
+// num reads a numeric field; blanks count as zero (banks leave unused
+// numeric fields blank as often as zeroed).
+func (l line) num(from, to int, field string) (int64, error) {
+	var n int64
+	blank := true
+	for i, c := range l.raw(from, to) {
+		switch {
+		case c >= '0' && c <= '9':
+			n = n*10 + int64(c-'0')
+			blank = false
+		case c == ' ' && blank:
+		default:
+			return 0, errAt(l.no, from, to, field, "character %q at position %d is not a digit", rune(c), from+i)
+		}
+	}
+	return n, nil
+}
+
+func (l line) amount(from, to int, field string) (money.Money, error) {
+	n, err := l.num(from, to, field)
+	return money.Money(n), err
+}
+
+// date reads DDMMAAAA (8) or DDMMAA (6, years 00-69 are 20xx) into
+// YYYY-MM-DD; zeros or blanks give "".
+func (l line) date(from, to int, field string) (string, error) {
+	b := l.raw(from, to)
+	s := strings.TrimSpace(string(b))
+	if s == "" || strings.Trim(s, "0") == "" {
+		return "", nil
+	}
+	if len(s) != len(b) || !allDigits(b) {
+		return "", errAt(l.no, from, to, field, "%q is not a date (DDMM%s)", string(b), map[int]string{8: "AAAA", 6: "AA"}[len(b)])
+	}
+	d, _ := strconv.Atoi(s[0:2])
+	m, _ := strconv.Atoi(s[2:4])
+	y, _ := strconv.Atoi(s[4:])
+	if len(s) == 6 {
+		if y < 70 {
+			y += 2000
+		} else {
+			y += 1900
+		}
+	}
+	if m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return "", errAt(l.no, from, to, field, "%q is not a valid date", s)
+	}
+	return strconv.Itoa(y) + "-" + pad2(m) + "-" + pad2(d), nil
+}
+
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// reasons splits a field of 2-character codes, dropping blank and "00".
+func reasons(s string, width int) []string {
+	var out []string
+	for i := 0; i+width <= len(s); i += width {
+		c := strings.TrimSpace(s[i : i+width])
+		if c != "" && strings.Trim(c, "0") != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// trimZeros normalises a nosso número for matching.
+func trimZeros(s string) string {
+	s = strings.TrimSpace(s)
+	t := strings.TrimLeft(s, "0")
+	if t == "" && s != "" {
+		return "0"
+	}
+	return t
+}
+
+// --- writing -----------------------------------------------------------------
+
+// rec is a record being written: a fixed-width buffer of blanks.
+type rec []byte
+
+func newRec(n int) rec {
+	r := make(rec, n)
+	for i := range r {
+		r[i] = ' '
+	}
+	return r
+}
+
+// put writes alphanumeric text left-aligned, upper-case, without accents
+// (CNAB files are plain Latin-1 and most banks refuse accented letters).
+func (r rec) put(from, to int, s string) {
+	s = plainUpper(s)
+	w := to - from + 1
+	if len(s) > w {
+		s = s[:w]
+	}
+	copy(r[from-1:to], s)
+}
+
+// num writes n right-aligned with zeros.
+func (r rec) num(from, to int, n int64) {
+	w := to - from + 1
+	s := strconv.FormatInt(n, 10)
+	if n < 0 {
+		s = "0"
+	}
+	for len(s) < w {
+		s = "0" + s
+	}
+	copy(r[from-1:to], s[len(s)-w:])
+}
+
+// digits writes a string of digits right-aligned with zeros.
+func (r rec) digits(from, to int, s string) {
+	w := to - from + 1
+	for len(s) < w {
+		s = "0" + s
+	}
+	copy(r[from-1:to], s[len(s)-w:])
+}
+
+func (r rec) date8(from int, ymd string) { r.dateN(from, ymd, 8) }
+func (r rec) date6(from int, ymd string) { r.dateN(from, ymd, 6) }
+
+// dateN writes YYYY-MM-DD as DDMMAAAA or DDMMAA; "" writes zeros.
+func (r rec) dateN(from int, ymd string, n int) {
+	if len(ymd) != 10 {
+		r.num(from, from+n-1, 0)
+		return
+	}
+	s := ymd[8:10] + ymd[5:7] + ymd[0:4]
+	if n == 6 {
+		s = ymd[8:10] + ymd[5:7] + ymd[2:4]
+	}
+	copy(r[from-1:from-1+n], s)
+}
+
+var accents = map[rune]string{
+	'á': "A", 'à': "A", 'â': "A", 'ã': "A", 'ä': "A", 'é': "E", 'ê': "E", 'è': "E", 'ë': "E",
+	'í': "I", 'ì': "I", 'î': "I", 'ï': "I", 'ó': "O", 'ò': "O", 'ô': "O", 'õ': "O", 'ö': "O",
+	'ú': "U", 'ù': "U", 'û': "U", 'ü': "U", 'ç': "C", 'ñ': "N",
+}
+
+func plainUpper(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if a, ok := accents[toLower(r)]; ok {
+			b.WriteString(a)
+			continue
+		}
+		if r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		if r < 0x20 || r > 0x7e {
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func toLower(r rune) rune {
+	if r >= 'À' && r <= 'Þ' && r != '×' {
+		return r + 32
+	}
+	return r
+}
