@@ -88,7 +88,10 @@ func ParseCEP(s string) (string, error) {
 	default:
 		return "", fmt.Errorf("CEP %q: %w, got %d", s, ErrCEPFormat, n)
 	}
-	cep := string(b[:])
+	cep := s
+	if len(s) != 8 || n != 8 {
+		cep = string(b[:])
+	}
 	if UFOfCEP(cep) == "" {
 		return "", fmt.Errorf("CEP %q: %w", s, ErrCEPRange)
 	}

@@ -80,9 +80,12 @@ func ParseMunicipalityCode(s string) (code, uf string, err error) {
 	}
 	u, ok := UFByIBGE(int(b[0]-'0')*10 + int(b[1]-'0'))
 	if !ok {
-		return "", "", fmt.Errorf("municipality code %q: %w (%s)", s, ErrMunicipalityUF, b[:2])
+		return "", "", fmt.Errorf("municipality code %q: %w (%s)", s, ErrMunicipalityUF, string(b[:2]))
 	}
-	code = string(b[:])
+	code = s
+	if len(s) != 7 {
+		code = string(b[:])
+	}
 	if _, known := invalidCheckDigit[code]; !known {
 		if d, _ := MunicipalityCheckDigit(code[:6]); d != b[6] {
 			return "", "", fmt.Errorf("municipality code %q: %w (want %c)", s, ErrMunicipalityCheck, d)

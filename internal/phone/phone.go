@@ -249,9 +249,14 @@ func parseBR(input string, d []byte, hadPrefix bool) (Number, error) {
 	if allSame(rest) {
 		return fail(ErrNumber, "placeholder digits")
 	}
-	var e [14]byte
-	copy(e[:], "+55")
-	e164 := string(e[:3+copy(e[3:], d)])
+	var e164 string
+	if len(input) == 3+len(d) && input[:3] == "+55" && input[3:] == string(d) {
+		e164 = input // already E.164, as stored: no copy
+	} else {
+		var e [14]byte
+		copy(e[:], "+55")
+		e164 = string(e[:3+copy(e[3:], d)])
+	}
 	return Number{E164: e164, CallingCode: "55", DDD: e164[3:5], UF: uf, Kind: kind}, nil
 }
 

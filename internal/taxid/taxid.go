@@ -244,6 +244,10 @@ func parse(want Kind, s string) (ID, error) {
 			return fail(k, ErrCheckDigit, "")
 		}
 	}
+	// Input that is already normalized (as stored) is reused, not copied.
+	if string(num) == s {
+		return ID{Kind: k, Number: s}, nil
+	}
 	return ID{Kind: k, Number: string(num)}, nil
 }
 
