@@ -28,6 +28,12 @@ import (
 //     Itaú carteira 109 lines quoted in Stark Bank's public SDK examples.
 //   - Bradesco nosso número DV example 19/00000000002-8: Bradesco "Boleto
 //     de Cobrança – Layout" manual (módulo 11 base 7, remainder 1 → P).
+//   - Itaú's worked example (CNAB 400 manual, Anexo A/5): carteira 110,
+//     nosso número 12345678, agência 0057, conta 12345, factor 1667, R$
+//     123,45 → 34191.10121 34567.880058 71234.570001 6 16670000012345
+//     (transcribed in eosloan/cnab-tools, .cursor/rules/parse-cnab-400-itau.mdc).
+//   - Santander's nosso número example 3147578 → DV 7 (CNAB 240 manual
+//     H7815, Nota 15; same repository, parse-cnab-240-santander.mdc).
 //   - Arrecadação lines with módulo 10 (value identifier 6): energy bills
 //     quoted in public boleto-validator test suites.
 
@@ -120,6 +126,8 @@ func TestEncodeReproducesPublishedBoletos(t *testing.T) {
 			"00190.00009 03432.568008 00010.035178 1 91700000014780"},
 		{Account{Bank: "341", Agency: "7307", Account: "14446", Wallet: "109", OurNumber: "00617139"}, d(2020, 8, 10), "9.847,32",
 			"34191.09008 61713.957308 71444.640008 2 83430000984732"},
+		{Account{Bank: "341", Agency: "0057", Account: "12345", Wallet: "110", OurNumber: "12345678"}, d(2026, 12, 21), "123,45",
+			"34191.10121 34567.880058 71234.570001 6 16670000012345"},
 		{Account{Bank: "341", Agency: "0289", Account: "14692", Wallet: "109", OurNumber: "603"}, d(2021, 5, 13), "45,88",
 			"34191.09008 00060.330289 91469.200009 7 86190000004588"},
 	}
@@ -174,6 +182,9 @@ func TestBankRoundTrips(t *testing.T) {
 }
 
 func TestOurNumberCheckDigits(t *testing.T) {
+	if got := SantanderOurNumberDV("3147578"); got != 7 {
+		t.Errorf("Santander 3147578 DV = %d, want 7", got)
+	}
 	if got := BradescoOurNumberDV("19", "00000000002"); got != "8" {
 		t.Errorf("Bradesco 19/00000000002 DV = %s, want 8", got)
 	}
