@@ -46,10 +46,47 @@ type env struct {
 	pref   dayMask
 	prefOn bool
 	workOn bool
+
+	atDate holiday.Date
+	// times of the history in Unix nanoseconds, computed once per decision
+	// so that caps compare integers.
+	hn   [maxHistFast]int64
+	nh   int
+	mids [4]struct {
+		date holiday.Date
+		t    int64
+	}
+	nmids int
 }
 
-func (p *Policy) newEnv(d *Debtor, ch Channel, loc *time.Location) env {
-	e := env{p: p, d: d, ch: ch, loc: loc, ufIdx: holiday.UFIndex(d.UF)}
+// maxHistFast is how many history entries get their times precomputed;
+// longer histories still work, converting the rest on the fly.
+const maxHistFast = 128
+
+func (e *env) nanos(h []Attempt, i int) int64 {
+	if i < e.nh {
+		return e.hn[i]
+	}
+	return h[i].At.UnixNano()
+}
+
+// midnight returns the first instant of a local date, memoised per decision.
+func (e *env) midnight(d holiday.Date) int64 {
+	for i := 0; i < e.nmids; i++ {
+		if e.mids[i].date == d {
+			return e.mids[i].t
+		}
+	}
+	t := localMidnight(e.loc, d).UnixNano()
+	if e.nmids < len(e.mids) {
+		e.mids[e.nmids].date, e.mids[e.nmids].t = d, t
+		e.nmids++
+	}
+	return t
+}
+
+func (e *env) init(p *Policy, d *Debtor, ch Channel, loc *time.Location) {
+	e.p, e.d, e.ch, e.loc, e.ufIdx = p, d, ch, loc, holiday.UFIndex(d.UF)
 	country := d.Country
 	if country == "" {
 		country = p.Country
@@ -82,7 +119,6 @@ func (p *Policy) newEnv(d *Debtor, ch Channel, loc *time.Location) env {
 		}
 	}
 	e.workOn = p.notAtWork && d.Prefs.NotAtWork && p.workChannels.Has(ch)
-	return e
 }
 
 func (e *env) kinds(date holiday.Date) holiday.KindMask {
@@ -145,7 +181,8 @@ func (p *Policy) decide(dec *Decision, d *Debtor, ch Channel, debt string, h []A
 		return
 	}
 	dec.Zone = loc.String()
-	e := p.newEnv(d, ch, loc)
+	var e env
+	e.init(p, d, ch, loc)
 
 	// Hard stops: nothing but a change in the debtor's data lifts them.
 	for _, c := range d.OptOuts {
@@ -179,6 +216,14 @@ func (p *Policy) decide(dec *Decision, d *Debtor, ch Channel, debt string, h []A
 
 	// Frequency caps: the latest instant at which every cap has room again.
 	release := at
+	date, minute, _ := localOf(at, loc)
+	e.atDate = date
+	if len(p.caps) > 0 {
+		e.nh = min(len(h), maxHistFast)
+		for i := 0; i < e.nh; i++ {
+			e.hn[i] = h[i].At.UnixNano()
+		}
+	}
 	for i := range p.caps {
 		c := &p.caps[i]
 		if !c.channels.Has(ch) || !c.cond.match(&d.Segment) {
@@ -193,7 +238,6 @@ func (p *Policy) decide(dec *Decision, d *Debtor, ch Channel, debt string, h []A
 	}
 
 	// The calendar at the instant itself.
-	date, minute, _ := localOf(at, loc)
 	wd := date.Weekday()
 	if k := e.kinds(date); k&p.blockK[ch] != 0 {
 		e.holidayReasons(dec, date, k)
@@ -291,37 +335,28 @@ func (e *env) holidayReasons(dec *Decision, date holiday.Date, k holiday.KindMas
 // When the count has reached the limit it returns the reason, whose Until
 // is the instant the oldest counted contact that matters leaves the window.
 func (e *env) capCheck(c *capRule, debt string, h []Attempt, at time.Time) (Reason, bool) {
-	var start time.Time // contacts at or after start are inside (rolling: after)
+	now := at.UnixNano()
 	rolling := c.window > 0
+	var start int64 // rolling: contacts after start count; calendar: at or after
 	if rolling {
-		start = at.Add(-c.window)
+		start = now - int64(c.window)
 	} else {
-		date, _, _ := localOf(at, e.loc)
-		start = localMidnight(e.loc, date-holiday.Date(c.days-1))
+		start = e.midnight(e.atDate - holiday.Date(c.days-1))
 	}
 	// newest[0] is the newest counted contact; keep the `limit` newest.
 	var newest [maxCapLimit]int32
 	n, count := 0, 0
 	for i := range h {
+		t := e.nanos(h, i)
+		if t > now || t < start || (rolling && t == start) {
+			continue
+		}
 		a := &h[i]
-		if a.At.After(at) {
-			continue
-		}
-		if rolling {
-			if !a.At.After(start) {
-				continue
-			}
-		} else if a.At.Before(start) {
-			continue
-		}
 		if c.perChannel {
 			if a.Channel != e.ch {
 				continue
 			}
 		} else if !c.channels.Has(a.Channel) {
-			continue
-		}
-		if c.perDebt && debt != "" && a.Debt != debt {
 			continue
 		}
 		if c.conversations {
@@ -331,18 +366,21 @@ func (e *env) capCheck(c *capRule, debt string, h []Attempt, at time.Time) (Reas
 		} else if a.Inbound || (a.Outcome != Attempted && a.Outcome != Conversation) {
 			continue
 		}
+		if c.perDebt && debt != "" && a.Debt != debt {
+			continue
+		}
 		count++
 		// insert i into newest, ordered by time descending, capped at limit
 		j := n
 		if j == c.limit {
-			if !a.At.After(h[newest[j-1]].At) {
+			if t <= e.nanos(h, int(newest[j-1])) {
 				continue
 			}
 			j--
 		} else {
 			n++
 		}
-		for j > 0 && a.At.After(h[newest[j-1]].At) {
+		for j > 0 && t > e.nanos(h, int(newest[j-1])) {
 			newest[j] = newest[j-1]
 			j--
 		}
@@ -357,7 +395,7 @@ func (e *env) capCheck(c *capRule, debt string, h []Attempt, at time.Time) (Reas
 		until = oldest.Add(c.window)
 	} else {
 		od, _, _ := localOf(oldest, e.loc)
-		until = localMidnight(e.loc, od+holiday.Date(c.days))
+		until = time.Unix(0, e.midnight(od+holiday.Date(c.days)))
 	}
 	r := Reason{Code: CodeCap, Rule: c.ID, Source: c.Source, Unconfirmed: c.Unconfirmed, Limit: c.limit, Count: count, Window: c.window, Days: c.days, Until: until}
 	if c.conversations {
