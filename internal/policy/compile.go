@@ -40,6 +40,7 @@ type capRule struct {
 	RuleInfo
 	channels      ChannelSet
 	perChannel    bool
+	otherChannels bool
 	perDebt       bool
 	conversations bool
 	limit         int
@@ -455,7 +456,10 @@ func (p *Policy) addLayer(f *File, floor bool, disabled map[string]bool, seen ma
 		if disabled[r.ID] {
 			continue
 		}
-		c := capRule{RuleInfo: info, perChannel: r.PerChannel, limit: r.Limit, days: r.Days}
+		c := capRule{RuleInfo: info, perChannel: r.PerChannel, otherChannels: r.OtherChannels, limit: r.Limit, days: r.Days}
+		if r.PerChannel && r.OtherChannels {
+			return fmt.Errorf("%s: per_channel and other_channels exclude each other", field)
+		}
 		if c.channels, err = parseChannels(r.Channels, field+".channels"); err != nil {
 			return err
 		}

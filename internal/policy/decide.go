@@ -356,6 +356,10 @@ func (e *env) capCheck(c *capRule, debt string, h []Attempt, at time.Time) (Reas
 			if a.Channel != e.ch {
 				continue
 			}
+		} else if c.otherChannels {
+			if a.Channel == e.ch || !c.channels.Has(a.Channel) {
+				continue
+			}
 		} else if !c.channels.Has(a.Channel) {
 			continue
 		}

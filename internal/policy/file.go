@@ -71,13 +71,16 @@ type CapRule struct {
 	RuleMeta
 	Channels []string `json:"channels,omitempty"` // channels governed and counted; empty: all
 	// PerChannel counts only contacts on the channel being decided.
-	PerChannel bool       `json:"per_channel,omitempty"`
-	Scope      string     `json:"scope,omitempty"` // debtor (default) or debt
-	Count      string     `json:"count,omitempty"` // attempts (default) or conversations
-	Limit      int        `json:"limit"`
-	Window     string     `json:"window,omitempty"`
-	Days       int        `json:"days,omitempty"`
-	When       *Condition `json:"when,omitempty"`
+	PerChannel bool `json:"per_channel,omitempty"`
+	// OtherChannels counts only contacts on channels other than the one
+	// being decided: "one channel a week" rules.
+	OtherChannels bool       `json:"other_channels,omitempty"`
+	Scope         string     `json:"scope,omitempty"` // debtor (default) or debt
+	Count         string     `json:"count,omitempty"` // attempts (default) or conversations
+	Limit         int        `json:"limit"`
+	Window        string     `json:"window,omitempty"`
+	Days          int        `json:"days,omitempty"`
+	When          *Condition `json:"when,omitempty"`
 }
 
 // Condition restricts a cap to a segment of debtors. Amounts are money

@@ -195,6 +195,22 @@ func TestCaps(t *testing.T) {
 		t.Errorf("CL spacing: %s next %s", codes(dec), dec.Next)
 	}
 
+	// CO Ley 2300 art. 3: once a day, and one channel a week.
+	co := mustPreset(t, "CO")
+	bog := debtor(t, "CO", "", 0)
+	bog.Prefs.Channels = []Channel{SMS, Email, Call}
+	h = attempts(t, "o1 sms X attempt 2026-11-23T10:00:00-05:00")
+	dec = Decide(co, bog, Email, h, ts(t, "2026-11-25T10:00:00-05:00"))
+	if dec.Allowed || !strings.Contains(codes(dec), "CO.cap.one-channel-week") || !dec.Next.Equal(ts(t, "2026-11-30T10:00:00-05:00")) {
+		t.Errorf("CO one channel a week: %s next %s", codes(dec), dec.Next)
+	}
+	if d := Decide(co, bog, SMS, h, ts(t, "2026-11-25T10:00:00-05:00")); !d.Allowed {
+		t.Errorf("CO same channel next day: %s", codes(d))
+	}
+	if d := Decide(co, bog, SMS, h, ts(t, "2026-11-23T15:00:00-05:00")); d.Allowed || !strings.Contains(codes(d), "CO.cap.day") {
+		t.Errorf("CO twice a day: %s", codes(d))
+	}
+
 	// BR: one contact per channel a day (calendar day in the debtor's zone).
 	br := mustPreset(t, "BR")
 	sp := debtor(t, "BR", "SP", 3550308)

@@ -24,6 +24,7 @@ const (
 	srcUSStay       = "11 U.S.C. 362(a)(6): the automatic stay bars acts to collect a pre-petition debt"
 	srcMX           = "CONDUSEF, Disposiciones de carácter general aplicables a las entidades financieras y despachos de cobranza (DOF 7 Oct 2014): collection contact only 07:00–22:00 in the debtor's time zone"
 	srcCO           = "Ley 2300 de 2023 art. 3 (\"Dejen de fregar\"): Mon–Fri 07:00–19:00, Sat 08:00–15:00, no Sundays or holidays; only channels the consumer authorised; at most one contact a day"
+	srcCOWeek       = "Ley 2300 de 2023 art. 3: once contact is made, not through several channels in the same week (read here as a rolling 7 days; whether the week is a calendar week is not confirmed)"
 	srcCLHours      = "Ley 19.496 art. 37 as amended by Ley 21.320 (DO 20 Apr 2021), with the business days and hours of art. 59 CPC (SERNAC): Mon–Sat 08:00–20:00, not on holidays"
 	srcCLCalls      = "Ley 19.496 art. 37 (Ley 21.320): more than one phone contact or visit a week is forbidden"
 	srcCLOther      = "Ley 19.496 art. 37 (Ley 21.320): other channels at most twice a week, at least two days apart"
@@ -111,6 +112,7 @@ func presetCO() *File {
 		Holidays: []HolidayRule{{RuleMeta: RuleMeta{ID: "CO.holidays", Source: srcCO}, Kinds: []string{"national"}}},
 		Caps: []CapRule{
 			{RuleMeta: RuleMeta{ID: "CO.cap.day", Source: srcCO}, Limit: 1, Days: 1},
+			{RuleMeta: RuleMeta{ID: "CO.cap.one-channel-week", Source: srcCOWeek, Unconfirmed: true}, OtherChannels: true, Limit: 1, Window: "7d"},
 		},
 		Blocks:      blocks("CO"),
 		Preferences: &PreferencesConfig{Channels: &truth, Hours: &truth, NotAtWork: &truth, RequireAuthorized: &truth},
