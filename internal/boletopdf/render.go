@@ -337,4 +337,3 @@ func (p *page) pix(x, y float64, payload string) error {
 	pdf.MultiCell(140, 3, payload, "", "L", false)
 	return nil
 }
-

@@ -40,8 +40,8 @@ func doc(t *testing.T, a boleto.Account, amount string, pix string) Document {
 	}
 	return Document{
 		Barcode: b, OurNumber: ff.Display, AgencyCode: a.Agency + "/" + a.Account, Wallet: a.Wallet,
-		Beneficiary: Party{Name: "Régua Cobranças Ltda", Document: "12.345.678/0001-95", Address: "Av. Paulista, 1000 — São Paulo/SP — 01310-100"},
-		Payer:       Party{Name: "João da Silva Araújo", Document: "111.444.777-35", Address: "Rua das Acácias, 45 — Recife/PE"},
+		Beneficiary:    Party{Name: "Régua Cobranças Ltda", Document: "12.345.678/0001-95", Address: "Av. Paulista, 1000 — São Paulo/SP — 01310-100"},
+		Payer:          Party{Name: "João da Silva Araújo", Document: "111.444.777-35", Address: "Rua das Acácias, 45 — Recife/PE"},
 		DocumentNumber: "ACD-2026-0001", Species: "DM", Accept: "N",
 		IssueDate: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), ProcessDate: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
 		Instructions: []string{"Após o vencimento, multa de 2% e juros de 1% ao mês.", "Não receber após 30 dias do vencimento."},
