@@ -199,5 +199,11 @@ func policyRules(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		fmt.Fprintf(env.stdout, "%s%s\n    %s\n", r.ID, mark, r.Source)
 	}
+	for _, c := range p.Conduct() {
+		fmt.Fprintf(env.stdout, "%s (conduct: %s)\n    %s\n    %s\n", c.ID, c.Check, c.Summary, c.Source)
+	}
+	for _, o := range p.Overrides {
+		fmt.Fprintf(env.stdout, "override: %s disabled by %s: %s %s %s\n", o.Rule, o.By, o.Reason, o.Approved, o.Ticket)
+	}
 	return nil
 }

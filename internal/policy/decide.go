@@ -396,10 +396,10 @@ func (e *env) capCheck(c *capRule, debt string, h []Attempt, at time.Time) (Reas
 	oldest := h[newest[c.limit-1]].At
 	var until time.Time
 	if rolling {
-		until = oldest.Add(c.window)
+		until = oldest.Add(c.window).In(e.loc)
 	} else {
 		od, _, _ := localOf(oldest, e.loc)
-		until = time.Unix(0, e.midnight(od+holiday.Date(c.days)))
+		until = time.Unix(0, e.midnight(od+holiday.Date(c.days))).In(e.loc)
 	}
 	r := Reason{Code: CodeCap, Rule: c.ID, Source: c.Source, Unconfirmed: c.Unconfirmed, Limit: c.limit, Count: count, Window: c.window, Days: c.days, Until: until}
 	if c.conversations {

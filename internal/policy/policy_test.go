@@ -460,3 +460,21 @@ func TestNextBest(t *testing.T) {
 		t.Error("opted-out debtor got a slot")
 	}
 }
+
+func TestPresetsCompileWithSources(t *testing.T) {
+	for _, name := range PresetNames() {
+		p := mustPreset(t, name)
+		rules := p.Rules()
+		if len(rules) == 0 {
+			t.Errorf("%s: no rules", name)
+		}
+		for _, r := range rules {
+			if r.Source == "" || !r.Floor || !strings.HasPrefix(r.ID, name) {
+				t.Errorf("%s: rule %+v lacks a source, floor mark or prefix", name, r)
+			}
+		}
+		if name != "PT" && len(p.Conduct()) == 0 {
+			t.Errorf("%s: no conduct rules", name)
+		}
+	}
+}
