@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/pix"
+	"github.com/regua/regua/internal/pix/qr"
+)
+
+func init() {
+	register(&command{name: "pix", summary: "make a PIX BR Code (copia e cola, PNG/SVG QR) or check and decode one", run: func(ctx context.Context, env *cliEnv, args []string) error {
+		return subcommands(ctx, env, "pix", args, map[string]func(context.Context, *cliEnv, []string) error{
+			"encode": pixEncode,
+			"decode": pixDecode,
+		})
+	}})
+}
+
+func pixEncode(_ context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "pix encode")
+	key := fs.String("key", "", "Pix key of the receiver: CPF, CNPJ, e-mail, +55 phone or random key (static code)")
+	url := fs.String("url", "", "location of the PSP's charge, without https:// (dynamic code; replaces --key, --amount, --txid)")
+	amountS := fs.String("amount", "", "amount, e.g. 123,45 (empty: the payer types it)")
+	name := fs.String("name", "", "receiver name, up to 25 characters (accents are folded)")
+	city := fs.String("city", "", "receiver city, up to 15 characters")
+	txid := fs.String("txid", "", "transaction id for reconciliation, up to 25 letters and digits")
+	desc := fs.String("description", "", "text shown to the payer (infoAdicional)")
+	cep := fs.String("cep", "", "receiver postal code (CEP), 8 digits")
+	initiation := fs.String("initiation", "", "point of initiation: 11 reusable, 12 single use (default: none for static, 12 for dynamic)")
+	pngPath := fs.String("png", "", "also write the QR code as PNG to this file")
+	svgPath := fs.String("svg", "", "also write the QR code as SVG to this file")
+	size := fs.Int("size", 0, "PNG side in pixels (default 8 pixels per module)")
+	asJSON := fs.Bool("json", false, "print JSON with the payload and its fields")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected arguments %q", rest)
+	}
+	if *name == "" || *city == "" || (*key == "") == (*url == "") {
+		return usagef("want --name, --city and one of --key (static code) or --url (dynamic code)")
+	}
+	c := pix.Code{Key: *key, URL: *url, Name: *name, City: *city, TxID: *txid, Description: *desc, PostalCode: *cep, PointOfInitiation: *initiation}
+	if *amountS != "" {
+		if c.Amount, err = money.Parse(*amountS); err != nil {
+			return usagef("--amount: %v", err)
+		}
+	}
+	payload, err := pix.Encode(c)
+	if err != nil {
+		return err
+	}
+	if *pngPath != "" {
+		img, err := qr.PNG(payload, *size)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*pngPath, img, 0o644); err != nil {
+			return err
+		}
+	}
+	if *svgPath != "" {
+		img, err := qr.SVG(payload, 0)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*svgPath, img, 0o644); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		decoded, err := pix.Decode(payload)
+		if err != nil {
+			return fmt.Errorf("internal: encoded code does not decode: %w", err)
+		}
+		decoded.Fields = nil
+		return pixWriteJSON(env.stdout, map[string]any{"payload": payload, "code": decoded})
+	}
+	fmt.Fprintln(env.stdout, payload)
+	return nil
+}
+
+func pixDecode(_ context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "pix decode")
+	asJSON := fs.Bool("json", false, "print JSON")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	var payload string
+	switch {
+	case len(rest) == 0 || len(rest) == 1 && rest[0] == "-":
+		b, err := io.ReadAll(io.LimitReader(env.stdin, 64<<10))
+		if err != nil {
+			return err
+		}
+		payload = string(b)
+	case len(rest) == 1:
+		payload = rest[0]
+	default:
+		// An unquoted payload with spaces arrives split; put it back.
+		payload = strings.Join(rest, " ")
+	}
+	c, err := pix.Decode(payload)
+	if err != nil {
+		var fe *pix.FieldError
+		if *asJSON && errors.As(err, &fe) {
+			pixWriteJSON(env.stdout, map[string]any{"valid": false, "field": fe.ID, "fieldName": pix.FieldName(fe.ID), "reason": fe.Reason})
+		}
+		return fmt.Errorf("invalid: %w", err)
+	}
+	if *asJSON {
+		return pixWriteJSON(env.stdout, map[string]any{"valid": true, "code": c})
+	}
+	w := env.stdout
+	row := func(k, v string) { fmt.Fprintf(w, "%-12s %s\n", k+":", v) }
+	row("kind", string(c.Kind))
+	if c.Key != "" {
+		row("key", c.Key+" ("+string(c.KeyType)+")")
+	}
+	if c.URL != "" {
+		row("url", c.URL)
+	}
+	if c.RecurrenceURL != "" {
+		row("recurrence", c.RecurrenceURL)
+	}
+	switch {
+	case c.Amount > 0 && c.Kind == pix.Dynamic:
+		row("amount", c.Amount.Format("pt-BR")+" (the PSP's charge decides)")
+	case c.Amount > 0:
+		row("amount", c.Amount.Format("pt-BR"))
+	case c.Kind == pix.Dynamic:
+		row("amount", "from the PSP's charge")
+	default:
+		row("amount", "open (the payer types it)")
+	}
+	row("name", c.Name)
+	row("city", c.City)
+	if c.PostalCode != "" {
+		row("cep", c.PostalCode)
+	}
+	if c.TxID != "" {
+		row("txid", c.TxID)
+	} else {
+		row("txid", "*** (none)")
+	}
+	if c.Description != "" {
+		row("description", c.Description)
+	}
+	if c.PointOfInitiation != "" {
+		use := "reusable"
+		if c.PointOfInitiation == pix.SingleUse {
+			use = "single use"
+		}
+		row("initiation", c.PointOfInitiation+" ("+use+")")
+	}
+	row("crc", c.CRC+" (ok)")
+	fmt.Fprintln(w, "fields:")
+	var walk func([]pix.Field, string)
+	walk = func(fs []pix.Field, indent string) {
+		for _, f := range fs {
+			if f.Sub != nil {
+				fmt.Fprintf(w, "%s%s %s\n", indent, f.ID, f.Name)
+				walk(f.Sub, indent+"  ")
+				continue
+			}
+			fmt.Fprintf(w, "%s%s %s: %s\n", indent, f.ID, f.Name, f.Value)
+		}
+	}
+	walk(c.Fields, "  ")
+	return nil
+}
+
+func pixWriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
