@@ -34,6 +34,7 @@ type Store interface {
 	DebtorStore
 	EventStore
 	PaymentStore
+	DisputeStore
 
 	// Dialect is "sqlite" or "postgres".
 	Dialect() string
@@ -151,7 +152,8 @@ type ImportStore interface {
 	// debtors by ExtID, contact points by (debtor, kind, value), debts by
 	// contract number, installments by (debt, number). Changed values write
 	// "changed" events with old and new values. Applying the same batch
-	// twice changes nothing the second time.
+	// twice changes nothing the second time. It fills in the rows' ids
+	// (Debtor.ID, Debt.ID, Debt.DebtorID, Installment.DebtID, Installment.ID).
 	ApplyImport(ctx context.Context, tenant domain.TenantID, portfolioID int64, rows []ImportRow) (ImportCounts, error)
 	StartImportRun(ctx context.Context, tenant domain.TenantID, r ImportRun) (ImportRun, error)
 	FinishImportRun(ctx context.Context, tenant domain.TenantID, r ImportRun, rejects []Reject) error
@@ -235,4 +237,14 @@ type PaymentStore interface {
 	// duplicate=true, changing nothing.
 	BookPayment(ctx context.Context, tenant domain.TenantID, p domain.Payment) (booked domain.Payment, duplicate bool, err error)
 	Payments(ctx context.Context, tenant domain.TenantID, debtorID int64) ([]domain.Payment, error)
+	// LoadPayments stores payments whose amounts are already counted in
+	// their installments' paid amounts (history loaded with a portfolio):
+	// it writes the payment rows only, skipping (source, ref) pairs that
+	// exist. Installments must belong to the tenant.
+	LoadPayments(ctx context.Context, tenant domain.TenantID, ps []domain.Payment) (inserted int, err error)
+}
+
+// DisputeStore records contestações: a disputed debt pauses collection.
+type DisputeStore interface {
+	OpenDispute(ctx context.Context, tenant domain.TenantID, debtID int64, reason domain.DelayReason, note, actor string) error
 }

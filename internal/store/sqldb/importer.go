@@ -354,6 +354,7 @@ func (db *DB) ApplyImport(ctx context.Context, tenant domain.TenantID, portfolio
 			}
 			in.Status = st
 			if old, ok := oldInst[k]; ok {
+				in.ID = old.ID
 				if ch := installmentChanges(&old, in); len(ch) > 0 {
 					changedRow[i] = true
 					if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE installments SET due_date=?, amount=?, paid=?, status=? WHERE tenant_id=? AND id=?`),
@@ -381,11 +382,25 @@ func (db *DB) ApplyImport(ctx context.Context, tenant domain.TenantID, portfolio
 			func(i int) []any {
 				in := newInst[i]
 				return []any{tenant, in.DebtID, in.Number, in.DueDate, in.Amount, in.Paid, string(in.Status)}
-			}, "", nil)
+			}, "RETURNING id, debt_id, number", func(r *sql.Rows) error {
+				var id, debt int64
+				var n int
+				if err := r.Scan(&id, &debt, &n); err != nil {
+					return err
+				}
+				if j, ok := seenInst[instKey{debt, n}]; ok && j >= 0 {
+					newInst[j].ID = id
+				}
+				return nil
+			})
 		if err != nil {
 			return err
 		}
 		counts.Unchanged += len(rows) - counts.Inserted - counts.Updated - counts.Unchanged
+		for i := range rows {
+			rows[i].Debtor.ID = debtorID[rows[i].Debtor.ExtID]
+			rows[i].Debt.ID = debtID[rows[i].Debt.ContractNumber]
+		}
 
 		return db.insertEvents(ctx, tx, events)
 	})

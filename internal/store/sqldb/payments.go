@@ -104,3 +104,74 @@ func (db *DB) Payments(ctx context.Context, tenant domain.TenantID, debtorID int
 var _ store.PaymentStore = (*DB)(nil)
 
 func domainMoney(c int64) money.Money { return money.Money(c) }
+
+func (db *DB) LoadPayments(ctx context.Context, tenant domain.TenantID, ps []domain.Payment) (int, error) {
+	inserted := 0
+	at := now()
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		inserted = 0
+		ids := make([]any, 0, len(ps))
+		for _, p := range ps {
+			ids = append(ids, p.InstallmentID)
+		}
+		owned := map[int64]bool{}
+		if err := db.selectIn(ctx, tx, `SELECT id FROM installments WHERE tenant_id = ? AND id IN (%s)`, []any{tenant}, ids, func(r *sql.Rows) error {
+			var id int64
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			owned[id] = true
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if !owned[p.InstallmentID] {
+				return fmt.Errorf("installment %d: %w", p.InstallmentID, store.ErrNotFound)
+			}
+			if p.Amount <= 0 || p.SourceRef == "" {
+				return fmt.Errorf("payment %s/%s: amount %s and a source reference are required", p.Source, p.SourceRef, p.Amount)
+			}
+		}
+		return db.insertMany(ctx, tx, "payments", []string{"tenant_id", "debtor_id", "debt_id", "installment_id", "source", "source_ref", "amount", "paid_at", "booked_at"}, len(ps),
+			func(i int) []any {
+				p := ps[i]
+				return []any{tenant, p.DebtorID, p.DebtID, p.InstallmentID, string(p.Source), p.SourceRef, p.Amount, p.PaidAt.UTC(), at}
+			}, "ON CONFLICT (tenant_id, source, source_ref) DO NOTHING RETURNING id", func(r *sql.Rows) error {
+				inserted++
+				var id int64
+				return r.Scan(&id)
+			})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("load payments: %w", err)
+	}
+	return inserted, nil
+}
+
+func (db *DB) OpenDispute(ctx context.Context, tenant domain.TenantID, debtID int64, reason domain.DelayReason, note, actor string) error {
+	if !reason.Valid() {
+		return fmt.Errorf("dispute: delay reason %q: unknown code", reason)
+	}
+	at := now()
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		var debtor int64
+		var contract, status string
+		if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT debtor_id, contract_number, status FROM debts WHERE tenant_id = ? AND id = ?`), tenant, debtID).Scan(&debtor, &contract, &status); err != nil {
+			return notFound(err, fmt.Sprintf("debt %d", debtID))
+		}
+		if status == string(domain.DebtDisputed) {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE debts SET status = 'disputed', delay_reason = CASE WHEN ? <> '' THEN ? ELSE delay_reason END, updated_at = ? WHERE tenant_id = ? AND id = ?`),
+			string(reason), string(reason), at, tenant, debtID); err != nil {
+			return err
+		}
+		data, _ := json.Marshal(map[string]string{"reason": string(reason), "note": note, "previous_status": status})
+		summary := fmt.Sprintf("Contestação aberta no contrato %s", contract)
+		if note != "" {
+			summary += ": " + note
+		}
+		return db.insertEvents(ctx, tx, []domain.Event{{TenantID: tenant, DebtorID: debtor, DebtID: debtID, Kind: domain.EventDisputed, At: at, Actor: actor, Summary: summary, Data: data}})
+	})
+}

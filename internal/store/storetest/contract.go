@@ -325,6 +325,38 @@ func Run(t *testing.T, s store.Store) {
 		}
 	})
 
+	t.Run("history payments and disputes", func(t *testing.T) {
+		rows := []store.ImportRow{Row(9, "39053344705", "Pedro Álvares", "C-3003", 1, date.New(2026, 6, 10), 20000)}
+		rows[0].Installment.Paid = 20000
+		if _, err := s.ApplyImport(ctx, a.Tenant, a.Portfolio.ID, rows); err != nil {
+			t.Fatal(err)
+		}
+		in := rows[0].Installment
+		if in.ID == 0 || in.DebtID == 0 || rows[0].Debt.ID != in.DebtID || rows[0].Debtor.ID == 0 {
+			t.Fatalf("ids not filled: %+v", rows[0])
+		}
+		p := domain.Payment{DebtorID: rows[0].Debtor.ID, DebtID: in.DebtID, InstallmentID: in.ID, Source: domain.PaidImport, SourceRef: "hist-1", Amount: 20000, PaidAt: time.Date(2026, 6, 20, 15, 0, 0, 0, time.UTC)}
+		for i, want := range []int{1, 0} {
+			n, err := s.LoadPayments(ctx, a.Tenant, []domain.Payment{p})
+			if err != nil || n != want {
+				t.Fatalf("load %d: %d %v", i, n, err)
+			}
+		}
+		if _, err := s.LoadPayments(ctx, b.Tenant, []domain.Payment{p}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("tenant B loads payments into A's installment: %v", err)
+		}
+		if err := s.OpenDispute(ctx, a.Tenant, in.DebtID, domain.ReasonBillingError, "cobrança em duplicidade", "user:1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.OpenDispute(ctx, b.Tenant, in.DebtID, domain.ReasonBillingError, "", "x"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("tenant B disputes A's debt: %v", err)
+		}
+		v, _ := s.Debtor360(ctx, a.Tenant, rows[0].Debtor.ID, 10)
+		if v.Debts[0].Status != domain.DebtDisputed || v.Debts[0].DelayReason != domain.ReasonBillingError || v.Events[0].Kind != domain.EventDisputed || len(v.Payments) != 1 || v.LateIn12m != 1 {
+			t.Errorf("after dispute: %+v events %v payments %d late %d", v.Debts[0].Debt, v.Events[0].Kind, len(v.Payments), v.LateIn12m)
+		}
+	})
+
 	t.Run("import runs", func(t *testing.T) {
 		r, err := s.StartImportRun(ctx, a.Tenant, store.ImportRun{PortfolioID: a.Portfolio.ID, FileName: "carteira.csv"})
 		if err != nil {
@@ -343,7 +375,7 @@ func Run(t *testing.T, s store.Store) {
 			t.Errorf("runs: %+v", runs)
 		}
 		ps, err := s.Portfolios(ctx, a.Tenant)
-		if err != nil || len(ps) != 1 || ps[0].Debtors != 2 || ps[0].Debts != 3 || ps[0].CreditorName != "Banco A" {
+		if err != nil || len(ps) != 1 || ps[0].Debtors != 3 || ps[0].Debts != 4 || ps[0].CreditorName != "Banco A" {
 			t.Errorf("portfolios: %+v %v", ps, err)
 		}
 	})
