@@ -1,0 +1,315 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/phone"
+	"github.com/regua/regua/internal/store"
+	"github.com/regua/regua/internal/taxid"
+)
+
+// maskDocument hides a CPF/CNPJ for lists (see taxid.Mask); a value that
+// does not parse is hidden whole rather than shown.
+func maskDocument(doc string) string {
+	if doc == "" {
+		return ""
+	}
+	id, err := taxid.Parse(doc)
+	if err != nil {
+		return "***"
+	}
+	return id.Mask()
+}
+
+// formatDocument is the full, punctuated number.
+func formatDocument(doc string) string {
+	id, err := taxid.Parse(doc)
+	if err != nil {
+		return doc
+	}
+	return id.Format()
+}
+
+// canSeeDocument says who sees a debtor's full CPF/CNPJ: the people who
+// talk to the debtor and must confirm who they are talking to. Lists and
+// search results mask it for everyone.
+func canSeeDocument(r domain.Role) bool { return r.AtLeast(domain.RoleAgent) }
+
+func (s *Server) today() date.Date { return date.Of(s.cfg.Now().In(s.cfg.Zone)) }
+
+type searchView struct {
+	Query   string
+	Results []searchRow
+	Limit   int
+	TooLong bool
+}
+
+type searchRow struct {
+	store.DebtorSummary
+	MaskedDoc string
+}
+
+const searchLimit = 50
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request, c *Ctx) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	v := searchView{Query: q, Limit: searchLimit}
+	if utf8.RuneCountInString(q) > 200 {
+		v.TooLong, v.Query = true, ""
+	} else if q != "" {
+		res, err := s.st.SearchDebtors(r.Context(), c.Tenant(), q, s.today(), searchLimit)
+		if err != nil {
+			s.internal(w, r, c, err)
+			return
+		}
+		for _, d := range res {
+			v.Results = append(v.Results, searchRow{DebtorSummary: d, MaskedDoc: maskDocument(d.Document)})
+		}
+	}
+	s.render(w, r, c, http.StatusOK, "search", "search.title", v)
+}
+
+type debtorView struct {
+	D            domain.Debtor
+	Document     string
+	DocumentFull bool
+	Address      string
+	Zone         string
+	LocalNow     string
+	ZoneBad      bool
+	Contacts     []contactView
+	Debts        []debtView
+	Payments     []paymentView
+	Events       []eventView
+	LateIn12m    int
+	Open         money.Money
+	Overdue      money.Money
+	MaxDPD       int
+	Reasons      []domain.DelayReason
+	Consents     []domain.ConsentState
+	CreditorHold bool
+}
+
+type contactView struct {
+	domain.ContactPoint
+	Display string
+	At      string
+}
+
+type debtView struct {
+	store.DebtDetail
+	Open, Overdue money.Money
+	MaxDPD        int
+	Installments  []installmentView
+	CreditorFault bool
+}
+
+type installmentView struct {
+	domain.Installment
+	DPD int
+}
+
+type paymentView struct {
+	domain.Payment
+	At       string
+	Contract string
+	Number   int
+}
+
+type eventView struct {
+	domain.Event
+	At      string
+	Changes []domain.Change
+}
+
+func (s *Server) debtor(w http.ResponseWriter, r *http.Request, c *Ctx) {
+	d360, err := s.st.Debtor360(r.Context(), c.Tenant(), pathID(r, "id"), 200)
+	if err != nil {
+		s.storeErr(w, r, c, err)
+		return
+	}
+	s.render(w, r, c, http.StatusOK, "debtor", "debtor.title", s.debtorView(c, d360))
+}
+
+func (s *Server) debtorView(c *Ctx, x store.Debtor360) debtorView {
+	asOf := s.today()
+	v := debtorView{D: x.Debtor, LateIn12m: x.LateIn12m, Reasons: domain.DelayReasons,
+		Consents: []domain.ConsentState{domain.ConsentUnknown, domain.ConsentGranted, domain.ConsentOptOut}}
+	if canSeeDocument(c.User.Role) {
+		v.Document, v.DocumentFull = formatDocument(x.Debtor.Document), true
+	} else {
+		v.Document = maskDocument(x.Debtor.Document)
+	}
+	a := x.Debtor.Address
+	var parts []string
+	street := strings.TrimSpace(strings.Join(nonEmpty(a.Street, a.Number), ", "))
+	if a.Complement != "" {
+		street = strings.TrimSpace(street + " " + a.Complement)
+	}
+	parts = nonEmpty(street, a.District, strings.Join(nonEmpty(a.City, a.UF), "/"))
+	if len(a.CEP) == 8 {
+		parts = append(parts, "CEP "+a.CEP[:5]+"-"+a.CEP[5:])
+	}
+	v.Address = strings.Join(parts, " · ")
+
+	// The debtor's own clock: contact rules count hours where the debtor is.
+	v.Zone = x.Debtor.TimeZone
+	loc := s.cfg.Zone
+	if v.Zone != "" {
+		if l, err := time.LoadLocation(v.Zone); err == nil {
+			loc = l
+		} else {
+			v.ZoneBad = true
+		}
+	} else {
+		v.Zone = s.cfg.Zone.String()
+	}
+	now := s.cfg.Now().In(loc)
+	v.LocalNow = c.L.T("weekday."+strings.ToLower(now.Weekday().String())) + " " + c.L.TimeIn(now, loc)
+
+	for _, cp := range x.Contacts {
+		cv := contactView{ContactPoint: cp, Display: cp.Value}
+		if cp.Kind != domain.Email {
+			if n, err := phone.Parse(cp.Value); err == nil {
+				cv.Display = n.National()
+			}
+		}
+		if !cp.ConsentAt.IsZero() {
+			cv.At = c.L.Time(cp.ConsentAt)
+		}
+		v.Contacts = append(v.Contacts, cv)
+	}
+	contracts := map[int64]string{}
+	numbers := map[int64]int{}
+	for _, d := range x.Debts {
+		dv := debtView{DebtDetail: d, CreditorFault: d.DelayReason.CreditorFault()}
+		dv.Open, dv.Overdue, dv.MaxDPD = d.Totals(asOf)
+		for _, in := range d.Installments {
+			dv.Installments = append(dv.Installments, installmentView{Installment: in, DPD: in.DPD(asOf)})
+			numbers[in.ID] = in.Number
+		}
+		contracts[d.ID] = d.ContractNumber
+		v.Open += dv.Open
+		v.Overdue += dv.Overdue
+		v.MaxDPD = max(v.MaxDPD, dv.MaxDPD)
+		v.CreditorHold = v.CreditorHold || dv.CreditorFault
+		v.Debts = append(v.Debts, dv)
+	}
+	for _, p := range x.Payments {
+		v.Payments = append(v.Payments, paymentView{Payment: p, At: c.L.Time(p.PaidAt),
+			Contract: contracts[p.DebtID], Number: numbers[p.InstallmentID]})
+	}
+	for _, e := range x.Events {
+		v.Events = append(v.Events, eventView{Event: e, At: c.L.Time(e.At), Changes: eventChanges(e)})
+	}
+	return v
+}
+
+// eventChanges reads the old/new values a "changed" event carries, as a
+// list of changes or an object holding one under "changes".
+func eventChanges(e domain.Event) []domain.Change {
+	if e.Kind != domain.EventChanged || len(e.Data) == 0 {
+		return nil
+	}
+	var list []domain.Change
+	if json.Unmarshal(e.Data, &list) == nil {
+		return list
+	}
+	var obj struct {
+		Changes []domain.Change `json:"changes"`
+	}
+	if json.Unmarshal(e.Data, &obj) == nil {
+		return obj.Changes
+	}
+	return nil
+}
+
+func nonEmpty(ss ...string) []string {
+	out := ss[:0:0]
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// debtOf loads the debtor and checks that the debt (or contact) named in
+// the path is one of theirs, so a form can only act on what the page showed.
+func (s *Server) debtorOwns(r *http.Request, c *Ctx, debtID, contactID int64) (bool, error) {
+	x, err := s.st.Debtor360(r.Context(), c.Tenant(), pathID(r, "id"), 1)
+	if err != nil {
+		return false, err
+	}
+	for _, d := range x.Debts {
+		if debtID != 0 && d.ID == debtID {
+			return true, nil
+		}
+	}
+	for _, cp := range x.Contacts {
+		if contactID != 0 && cp.ID == contactID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (s *Server) actor(c *Ctx) string { return "user:" + strconv.FormatInt(c.User.ID, 10) }
+
+func (s *Server) setDelayReason(w http.ResponseWriter, r *http.Request, c *Ctx) {
+	debtID := pathID(r, "debt")
+	ok, err := s.debtorOwns(r, c, debtID, 0)
+	if err != nil {
+		s.storeErr(w, r, c, err)
+		return
+	}
+	if !ok {
+		s.notFound(w, r, c)
+		return
+	}
+	reason := domain.DelayReason(r.PostFormValue("reason"))
+	if !reason.Valid() {
+		s.fail(w, r, c, http.StatusUnprocessableEntity, "error.bad_request")
+		return
+	}
+	if err := s.st.SetDelayReason(r.Context(), c.Tenant(), debtID, reason, s.actor(c)); err != nil {
+		s.storeErr(w, r, c, err)
+		return
+	}
+	s.flash(w, "delay_reason_saved")
+	http.Redirect(w, r, "/debtors/"+r.PathValue("id")+"#debt-"+strconv.FormatInt(debtID, 10), http.StatusSeeOther)
+}
+
+func (s *Server) setConsent(w http.ResponseWriter, r *http.Request, c *Ctx) {
+	contactID := pathID(r, "contact")
+	ok, err := s.debtorOwns(r, c, 0, contactID)
+	if err != nil {
+		s.storeErr(w, r, c, err)
+		return
+	}
+	if !ok {
+		s.notFound(w, r, c)
+		return
+	}
+	state := domain.ConsentState(r.PostFormValue("consent"))
+	switch state {
+	case domain.ConsentUnknown, domain.ConsentGranted, domain.ConsentOptOut:
+	default:
+		s.fail(w, r, c, http.StatusUnprocessableEntity, "error.bad_request")
+		return
+	}
+	if err := s.st.SetConsent(r.Context(), c.Tenant(), contactID, state, "agent", s.actor(c)); err != nil {
+		s.storeErr(w, r, c, err)
+		return
+	}
+	s.flash(w, "consent_saved")
+	http.Redirect(w, r, "/debtors/"+r.PathValue("id")+"#contacts", http.StatusSeeOther)
+}
