@@ -1,9 +1,32 @@
 package policy
 
 import (
+	"runtime"
 	"testing"
 	"time"
 )
+
+// cpuMeter reports CPU nanoseconds per operation of the benchmark loop.
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPU(b *testing.B) cpuMeter {
+	runtime.LockOSThread()
+	b.ResetTimer()
+	t, ok := threadCPU()
+	return cpuMeter{t, ok}
+}
+
+func (m cpuMeter) stop(b *testing.B) {
+	t, ok := threadCPU()
+	b.StopTimer()
+	runtime.UnlockOSThread()
+	if m.ok && ok && b.N > 0 {
+		b.ReportMetric(float64(t-m.start)/float64(b.N), "cpu-ns/op")
+	}
+}
 
 // benchSetup: the BR preset with a tenant cap, a São Paulo debtor (state
 // law, municipal holidays, preferences) and 20 attempts over 30 days.
@@ -40,7 +63,8 @@ func BenchmarkDecide(b *testing.B) {
 	p, d, h, at := benchSetup(b)
 	chans := []Channel{SMS, Email, WhatsApp, Voice, Call}
 	b.ReportAllocs()
-	b.ResetTimer()
+	m := startCPU(b)
+	defer m.stop(b)
 	for i := 0; i < b.N; i++ {
 		// Vary channel and instant (every 7 minutes across a week) so that
 		// both allowed and denied paths, holidays and caps are exercised.
@@ -54,7 +78,8 @@ func BenchmarkDecideInto(b *testing.B) {
 	chans := []Channel{SMS, Email, WhatsApp, Voice, Call}
 	var dec Decision
 	b.ReportAllocs()
-	b.ResetTimer()
+	m := startCPU(b)
+	defer m.stop(b)
 	for i := 0; i < b.N; i++ {
 		p.DecideInto(&dec, d, chans[i%5], "D1", h, at.Add(time.Duration(i%1440)*7*time.Minute))
 	}

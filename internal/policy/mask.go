@@ -64,6 +64,23 @@ func (m *dayMask) next(from int) int {
 	return -1
 }
 
+// nextClear returns the first closed minute ≥ from, or 1440.
+func (m *dayMask) nextClear(from int) int {
+	if from < 0 {
+		from = 0
+	}
+	for i := from >> 6; i < len(m); i++ {
+		w := ^m[i]
+		if i == from>>6 {
+			w &= ^uint64(0) << (uint(from) & 63)
+		}
+		if w != 0 {
+			return min(i<<6+bits.TrailingZeros64(w), 1440)
+		}
+	}
+	return 1440
+}
+
 // spanAround returns the open span containing minute min, or the next open
 // span after it, for explanations ("allowed 09:00–21:00").
 func (m *dayMask) spanAround(min int) (Span, bool) {
@@ -71,10 +88,7 @@ func (m *dayMask) spanAround(min int) (Span, bool) {
 	found := false
 	s := m.next(0)
 	for s >= 0 {
-		e := s
-		for e < 1440 && m.has(e) {
-			e++
-		}
+		e := m.nextClear(s)
 		if e > min {
 			return Span{Clock(s), Clock(e)}, true
 		}
@@ -89,10 +103,7 @@ func (m *dayMask) spans() []Span {
 	var out []Span
 	s := m.next(0)
 	for s >= 0 {
-		e := s
-		for e < 1440 && m.has(e) {
-			e++
-		}
+		e := m.nextClear(s)
 		out = append(out, Span{Clock(s), Clock(e)})
 		s = m.next(e)
 	}

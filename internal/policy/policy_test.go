@@ -478,3 +478,27 @@ func TestPresetsCompileWithSources(t *testing.T) {
 		}
 	}
 }
+
+func TestDayMask(t *testing.T) {
+	var m dayMask
+	m.setRange(9*60, 12*60)
+	m.setRange(13*60, 24*60)
+	if got := m.spans(); len(got) != 2 || got[0] != (Span{540, 720}) || got[1] != (Span{780, 1440}) {
+		t.Errorf("spans %v", got)
+	}
+	for _, tc := range []struct{ min, want int }{{0, 540}, {540, 540}, {720, 780}, {1439, 1439}} {
+		if got := m.next(tc.min); got != tc.want {
+			t.Errorf("next(%d) = %d, want %d", tc.min, got, tc.want)
+		}
+	}
+	if got := m.nextClear(800); got != 1440 {
+		t.Errorf("nextClear(800) = %d", got)
+	}
+	if s, ok := m.spanAround(730); !ok || s != (Span{780, 1440}) {
+		t.Errorf("spanAround(730) = %v", s)
+	}
+	var e dayMask
+	if e.next(0) != -1 || !e.empty() {
+		t.Error("empty mask")
+	}
+}
