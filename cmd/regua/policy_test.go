@@ -70,3 +70,18 @@ func TestPolicyCheckJSON(t *testing.T) {
 		t.Errorf("decision %+v", m)
 	}
 }
+
+func TestBenchPolicy(t *testing.T) {
+	code, out, errOut := runCLI(t, "bench", "policy", "--debtors", "500", "--decisions", "20000")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, w := range []string{"policy bench: 500 demo debtors", "decisions/s", "bare loop:", "ratio: one decision costs"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	if code, _, _ := runCLI(t, "bench", "policy", "--as-of", "tomorrow"); code != 2 {
+		t.Errorf("bad --as-of: exit %d", code)
+	}
+}
