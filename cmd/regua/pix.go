@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/pix"
@@ -183,4 +184,60 @@ func pixWriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+func init() {
+	registerBench("pix", benchPix)
+}
+
+// benchPix measures BR Code encoding (all checks, folding and CRC) and
+// decoding on one goroutine, so the figure is per core.
+func benchPix(_ context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "bench pix")
+	n := fs.Int("n", 2_000_000, "codes to encode")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 || *n <= 0 {
+		return usagef("usage: regua bench pix [--n codes]")
+	}
+	// A rotating set of distinct codes: keys of every type, amounts and
+	// txids differ, as they would across a portfolio.
+	keys := []string{"12345678909", "11222333000181", "cobranca@credor.example", "+5561912345678", "123e4567-e12b-12d1-a456-426655440000"}
+	codes := make([]pix.Code, 1024)
+	for i := range codes {
+		codes[i] = pix.Code{Key: keys[i%len(keys)], Amount: money.Money(1000 + i*37), Name: "Credor Exemplo SA", City: "Sao Paulo", TxID: fmt.Sprintf("ACORDO%06dP%02d", i, i%12+1)}
+	}
+	buf := make([]byte, 0, 256)
+	start := time.Now()
+	total := 0
+	for i := 0; i < *n; i++ {
+		if buf, err = pix.AppendEncode(buf[:0], codes[i&1023]); err != nil {
+			return err
+		}
+		total += len(buf)
+	}
+	encDur := time.Since(start)
+	payloads := make([]string, len(codes))
+	for i := range codes {
+		payloads[i], _ = pix.Encode(codes[i])
+	}
+	m := max(*n/10, 1)
+	start = time.Now()
+	for i := 0; i < m; i++ {
+		if _, err := pix.Decode(payloads[i&1023]); err != nil {
+			return err
+		}
+	}
+	decDur := time.Since(start)
+	encRate := float64(*n) / encDur.Seconds()
+	verdict := "ok"
+	if encRate < 500_000 {
+		verdict = "BELOW TARGET"
+	}
+	fmt.Fprintf(env.stdout, "pix encode: %d BR Codes (avg %d bytes) in %s on one goroutine: %.0f/s (target >= 500000/s per core: %s)\n",
+		*n, total / *n, encDur.Round(time.Millisecond), encRate, verdict)
+	fmt.Fprintf(env.stdout, "pix decode: %d BR Codes in %s: %.0f/s\n", m, decDur.Round(time.Millisecond), float64(m)/decDur.Seconds())
+	return nil
 }

@@ -27,6 +27,18 @@ func TestCRC16CheckValue(t *testing.T) {
 	}
 }
 
+func TestCRC16SlicedMatchesBytewise(t *testing.T) {
+	b := make([]byte, 300)
+	for i := range b {
+		b[i] = byte(i*131 + 7)
+	}
+	for n := 0; n <= len(b); n++ {
+		if got, want := CRC16(b[:n]), crc16Bytewise(b[:n]); got != want {
+			t.Fatalf("length %d: sliced %04X, bytewise %04X", n, got, want)
+		}
+	}
+}
+
 func TestEncodeGolden(t *testing.T) {
 	tests := []struct {
 		name string

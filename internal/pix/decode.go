@@ -16,7 +16,7 @@ type tlv struct {
 // parseTLV splits s (found at offset base of the payload) into fields.
 // parent is the template's path for error messages ("" at the top).
 func parseTLV(s, parent string, base int) ([]tlv, error) {
-	var out []tlv
+	out := make([]tlv, 0, len(s)/8+2)
 	at := func(id string) string {
 		if parent == "" {
 			return id
@@ -116,14 +116,15 @@ func Decode(s string) (*Code, error) {
 		return nil, fieldErr("63", "checksum %s does not match the content (%s): the code was altered or mistyped", last.val, want[:])
 	}
 
-	c := &Code{CRC: strings.ToUpper(last.val)}
-	seen := make(map[string]bool, len(fields))
+	c := &Code{CRC: strings.ToUpper(last.val), Fields: make([]Field, 0, len(fields))}
+	var seen [100]bool
 	pixTemplate := ""
 	for _, f := range fields {
-		if seen[f.id] {
+		n := int(f.id[0]-'0')*10 + int(f.id[1]-'0')
+		if seen[n] {
 			return nil, fieldErr(f.id, "appears twice")
 		}
-		seen[f.id] = true
+		seen[n] = true
 		field := Field{ID: f.id, Name: FieldName(f.id), Value: f.val}
 		switch id := f.id; {
 		case id == "00":
@@ -242,7 +243,7 @@ func Decode(s string) (*Code, error) {
 		c.Fields = append(c.Fields, field)
 	}
 	for _, m := range []string{"52", "53", "58", "59", "60", "62"} {
-		if !seen[m] {
+		if !seen[int(m[0]-'0')*10+int(m[1]-'0')] {
 			return nil, fieldErr(m, "missing; it is mandatory")
 		}
 	}
@@ -264,7 +265,7 @@ func Decode(s string) (*Code, error) {
 
 func (c *Code) decodePixTemplate(id string, subs []tlv) error {
 	for _, sf := range subs {
-		path := id + "." + sf.id
+		path := subPath(id, sf.id)
 		switch sf.id {
 		case "00":
 			return fieldErr(path, "GUI appears twice")
@@ -304,7 +305,7 @@ func (c *Code) decodePixTemplate(id string, subs []tlv) error {
 
 func (c *Code) decodeAdditional(subs []tlv) error {
 	for _, sf := range subs {
-		path := "62." + sf.id
+		path := subPath("62", sf.id)
 		if sf.id == "05" {
 			if sf.val != "***" {
 				if err := checkTxID(sf.val); err != nil {
@@ -328,7 +329,7 @@ func (c *Code) decodeAdditional(subs []tlv) error {
 
 func (c *Code) decodeRecurrence(id string, subs []tlv) error {
 	for _, sf := range subs {
-		path := id + "." + sf.id
+		path := subPath(id, sf.id)
 		if sf.id != "25" {
 			return fieldErr(path, "ID %s is not defined in the Pix recurrence template (00 GUI, 25 url)", sf.id)
 		}
@@ -359,10 +360,32 @@ func checkLen(v string, max int) error {
 func subFields(parent string, subs []tlv) []Field {
 	out := make([]Field, len(subs))
 	for i, s := range subs {
-		id := parent + "." + s.id
+		id := subPath(parent, s.id)
 		out[i] = Field{ID: id, Name: FieldName(id), Value: s.val}
 	}
 	return out
+}
+
+// subPaths holds "PP.SS" for every template ID and sub-ID, so decoding
+// does not build the same short strings over and over.
+var subPaths = func() (t [100][100]string) {
+	for p := 26; p < 100; p++ {
+		if p > 51 && p != 62 && p != 64 && p < 80 {
+			continue
+		}
+		for s := range 100 {
+			t[p][s] = fmt.Sprintf("%02d.%02d", p, s)
+		}
+	}
+	return t
+}()
+
+func subPath(parent, id string) string {
+	p := int(parent[0]-'0')*10 + int(parent[1]-'0')
+	if s := subPaths[p][int(id[0]-'0')*10+int(id[1]-'0')]; s != "" {
+		return s
+	}
+	return parent + "." + id
 }
 
 func prefix(s string, n int) string {
