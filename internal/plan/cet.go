@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/big"
 
 	"github.com/regua/regua/internal/charge/rate"
 	"github.com/regua/regua/internal/date"
@@ -37,14 +36,14 @@ func CostOf(owed money.Money, start date.Date, flows []Flow) (Cost, error) {
 	if owed <= 0 {
 		return Cost{}, fmt.Errorf("plan: cost of a plan needs a positive amount owed, got %s", owed)
 	}
-	m, err := irr(owed, start, flows, 30)
+	// One root search for the daily rate; the monthly (30-day) and yearly
+	// (365-day) rates are the same rate compounded over those periods.
+	d, err := irr(owed, start, flows, 1)
 	if err != nil {
 		return Cost{}, err
 	}
-	y, err := irr(owed, start, flows, 365)
-	if err != nil {
-		return Cost{}, err
-	}
+	m := math.Pow(1+d, 30) - 1
+	y := math.Pow(1+d, 365) - 1
 	var c Cost
 	if c.EffectiveMonthly, err = quantise(m, rate.Monthly); err != nil {
 		return Cost{}, err
@@ -61,11 +60,10 @@ func quantise(f float64, p rate.Period) (rate.Rate, error) {
 	if f < 0 || math.IsNaN(f) {
 		f = 0
 	}
-	r, ok := new(big.Rat).SetString(fmt.Sprintf("%.6f", f))
-	if !ok {
-		return rate.Rate{}, fmt.Errorf("plan: cannot represent rate %g", f)
+	if f > 1e6 {
+		return rate.Rate{}, fmt.Errorf("plan: cost rate %g is not plausible", f)
 	}
-	return rate.FromRat(r, p)
+	return rate.New(int64(math.Round(f*1e6))*(rate.Scale/1_000_000), p)
 }
 
 // irr finds r ≥ 0 with Σ amount_j / (1+r)^(days_j/basis) = owed: Newton
@@ -96,7 +94,17 @@ func irr(owed money.Money, start date.Date, flows []Flow, basis float64) (float6
 		}
 		return v - target, dv
 	}
-	lo, hi := 0.0, 1.0
+	// Start from the simple-interest estimate: total/owed − 1 spread over
+	// the amount-weighted mean time.
+	var tw float64
+	for _, f := range fs {
+		tw += f.t * f.a
+	}
+	guess := 0.0
+	if tw > 0 {
+		guess = (total/target - 1) / (tw / total)
+	}
+	lo, hi := 0.0, math.Max(2*guess, 1e-9)
 	for v, _ := g(hi); v > 0; v, _ = g(hi) {
 		lo = hi
 		hi *= 2
@@ -104,7 +112,10 @@ func irr(owed money.Money, start date.Date, flows []Flow, basis float64) (float6
 			return 0, errors.New("plan: cost rate does not converge (payments far above the amount owed)")
 		}
 	}
-	r := (lo + hi) / 2
+	r := min(guess, (lo+hi)/2)
+	if r <= lo {
+		r = (lo + hi) / 2
+	}
 	for i := 0; i < 100; i++ {
 		v, dv := g(r)
 		if v > 0 {
@@ -116,7 +127,7 @@ func irr(owed money.Money, start date.Date, flows []Flow, basis float64) (float6
 		if dv == 0 || next <= lo || next >= hi || math.IsNaN(next) {
 			next = (lo + hi) / 2
 		}
-		if math.Abs(next-r) < 1e-13 || hi-lo < 1e-13 {
+		if math.Abs(next-r) < 1e-12*math.Max(r, 1e-6) || hi-lo < 1e-15 {
 			return next, nil
 		}
 		r = next

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 	"time"
 
 	"github.com/regua/regua/internal/charge/rate"
@@ -172,24 +173,65 @@ func Installment(amount money.Money, n int, i rate.Rate) (money.Money, error) {
 	if i.IsZero() {
 		return amount / money.Money(n), nil
 	}
-	// With i = u/S: PMT = A·u·(S+u)^n / (S·((S+u)^n − S^n)), in big
-	// integers (no fraction normalisation: this runs for every plan offered).
-	u := big.NewInt(i.Units())
-	sc := big.NewInt(rate.Scale)
-	f := new(big.Int).Exp(new(big.Int).Add(sc, u), big.NewInt(int64(n)), nil)
-	sn := new(big.Int).Exp(sc, big.NewInt(int64(n)), nil)
-	num := new(big.Int).Mul(big.NewInt(amount.Cents()), u)
-	num.Mul(num, f)
-	den := new(big.Int).Sub(f, sn)
-	den.Mul(den, sc)
-	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
-	if r.Lsh(r, 1).CmpAbs(den) >= 0 { // half-up (all terms are positive)
+	f := priceFactor(i.Units(), n)
+	num := new(big.Int).Mul(big.NewInt(amount.Cents()), f.num)
+	q, r := new(big.Int).QuoRem(num, f.den, new(big.Int))
+	if r.Lsh(r, 1).Cmp(f.den) >= 0 { // half-up (all terms are positive)
 		q.Add(q, big.NewInt(1))
 	}
 	if !q.IsInt64() {
 		return 0, fmt.Errorf("plan: installment of %s: %w", amount, money.ErrOverflow)
 	}
 	return money.Money(q.Int64()), nil
+}
+
+// factor is the Price factor i·(1+i)^n / ((1+i)^n − 1) as num/den.
+type factor struct{ num, den *big.Int }
+
+type factorKey struct {
+	units int64
+	n     int
+}
+
+// factors caches Price factors: policies use a handful of rates and terms,
+// and a menu asks for the same factor many times. Bounded so that random
+// rates (tests, odd tenants) cannot grow it without limit.
+var factors = struct {
+	sync.RWMutex
+	m map[factorKey]factor
+}{m: map[factorKey]factor{}}
+
+const maxFactors = 8192
+
+// priceFactor returns i·(1+i)^n / ((1+i)^n − 1) for i = units/Scale: with
+// i = p/q in lowest terms, num = p·(q+p)^n and den = q·((q+p)^n − q^n).
+func priceFactor(units int64, n int) factor {
+	k := factorKey{units, n}
+	factors.RLock()
+	f, ok := factors.m[k]
+	factors.RUnlock()
+	if ok {
+		return f
+	}
+	g := gcd(units, rate.Scale)
+	p, q := big.NewInt(units/g), big.NewInt(rate.Scale/g)
+	bn := big.NewInt(int64(n))
+	qp := new(big.Int).Exp(new(big.Int).Add(q, p), bn, nil)
+	qn := new(big.Int).Exp(q, bn, nil)
+	f = factor{num: new(big.Int).Mul(p, qp), den: new(big.Int).Mul(q, qp.Sub(qp, qn))}
+	factors.Lock()
+	if len(factors.m) < maxFactors {
+		factors.m[k] = f
+	}
+	factors.Unlock()
+	return f
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // PresentValue discounts the installments of s at its monthly rate, one
