@@ -163,6 +163,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v2/pix/{e2eid}", api("pix.read", s.getPix))
 	mux.HandleFunc("PUT /api/v2/pix/{e2eid}/devolucao/{id}", api("pix.write", s.putRefund))
 	mux.HandleFunc("GET /api/v2/pix/{e2eid}/devolucao/{id}", api("pix.read", s.getRefund))
+	mux.HandleFunc("POST /sandbox/pay", s.sandboxPay)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusNotFound, "NaoEncontrado", r.Method+" "+r.URL.Path+" is not part of the API"))
 	})
@@ -950,6 +951,51 @@ func (s *Server) post(ctx context.Context, webhookURL string, batch []pixapi.Pix
 		return fmt.Errorf("webhook answered %s", resp.Status)
 	}
 	return nil
+}
+
+// SandboxPayRequest is the body of POST /sandbox/pay, the local PSP's own
+// endpoint (not part of the API Pix) that lets a demo or a script play the
+// payer over HTTP. Any client certificate the PSP trusts may call it.
+type SandboxPayRequest struct {
+	TxID        string `json:"txid,omitempty"`
+	BRCode      string `json:"brcode,omitempty"`
+	Valor       string `json:"valor,omitempty"`       // for static codes without amount
+	InfoPagador string `json:"infoPagador,omitempty"` // free text from the payer
+	Data        string `json:"data,omitempty"`        // payment date for cobv (yyyy-mm-dd)
+}
+
+func (s *Server) sandboxPay(w http.ResponseWriter, r *http.Request) {
+	var req SandboxPayRequest
+	if err := decodeBody(r, &req); err != nil || (req.TxID == "") == (req.BRCode == "") {
+		pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusBadRequest, "RequisicaoInvalida", "want JSON with txid or brcode"))
+		return
+	}
+	p := Payment{TxID: req.TxID, BRCode: req.BRCode, PayerInfo: req.InfoPagador}
+	if req.Valor != "" {
+		v, err := pixapi.ParseDecimal(req.Valor)
+		if err != nil {
+			pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusBadRequest, "RequisicaoInvalida", "valor: "+err.Error()))
+			return
+		}
+		p.Amount = v.Money()
+	}
+	if req.Data != "" {
+		d, err := pixapi.ParseDate(req.Data)
+		if err != nil {
+			pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusBadRequest, "RequisicaoInvalida", "data: "+err.Error()))
+			return
+		}
+		p.Date = d
+	}
+	paid, err := s.Pay(r.Context(), p)
+	switch {
+	case errors.Is(err, ErrWebhookDelivery):
+		writeJSON(w, http.StatusAccepted, map[string]any{"pix": paid, "webhookError": err.Error()})
+	case err != nil:
+		pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusUnprocessableEntity, "PagamentoRecusado", err.Error()))
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{"pix": paid})
+	}
 }
 
 // RevokeTokens forgets every access token, as a PSP may do at any time.
