@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -30,49 +29,51 @@ var Header = []string{
 // CEPs as "01310-100". The time zone column is left empty (derived from
 // the address) and empty paid amounts mean nothing paid.
 func WriteCSV(w io.Writer, opts Options) error {
-	g, err := newGenerator(opts)
-	if err != nil {
+	if err := opts.check(); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 256<<10)
-	if _, err := bw.WriteString(strings.Join(Header, ";") + "\n"); err != nil {
+	if _, err := io.WriteString(w, strings.Join(Header, ";")+"\n"); err != nil {
 		return fmt.Errorf("demo: writing CSV header: %w", err)
 	}
-	var deb, dbt, ins []byte
-	for i := range g.opts.Debtors {
-		rec := g.debtor(g.opts.First + i)
-		deb = appendDebtorFields(deb[:0], rec)
-		for di := range rec.debts {
-			d := &rec.debts[di]
-			dbt = appendDebtFields(dbt[:0], d)
-			for ii := range d.insts {
-				in := &d.insts[ii].inst
-				ins = appendInt(ins[:0], in.Number)
-				ins = append(ins, ';')
-				ins = appendDate(ins, in.DueDate)
-				ins = append(ins, ';')
-				ins = appendMoney(ins, in.Amount)
-				ins = append(ins, ';')
-				if in.Paid != 0 {
-					ins = appendMoney(ins, in.Paid)
-				}
-				ins = append(ins, ';')
-				ins = append(ins, d.debt.DelayReason...)
-				ins = append(ins, ';')
-				ins = appendField(ins, rec.optOut)
-				ins = append(ins, '\n')
-				bw.Write(deb)
-				bw.Write(dbt)
-				if _, err := bw.Write(ins); err != nil {
-					return fmt.Errorf("demo: writing CSV: %w", err)
-				}
+	return produce(opts, fillCSV, func(c *chunk) error {
+		if _, err := w.Write(c.csv); err != nil {
+			return fmt.Errorf("demo: writing CSV: %w", err)
+		}
+		return nil
+	})
+}
+
+// csvScratch are buffers reused from debtor to debtor.
+type csvScratch struct{ deb, dbt []byte }
+
+// appendDebtorCSV appends one line per installment of rec: the debtor's
+// and the debt's fields are formatted once and repeated.
+func appendDebtorCSV(b []byte, rec *debtorRec, s *csvScratch) []byte {
+	s.deb = appendDebtorFields(s.deb[:0], rec)
+	for di := range rec.debts {
+		d := &rec.debts[di]
+		s.dbt = appendDebtFields(s.dbt[:0], d)
+		for ii := range d.insts {
+			in := &d.insts[ii].inst
+			b = append(b, s.deb...)
+			b = append(b, s.dbt...)
+			b = appendInt(b, in.Number)
+			b = append(b, ';')
+			b = appendDate(b, in.DueDate)
+			b = append(b, ';')
+			b = appendMoney(b, in.Amount)
+			b = append(b, ';')
+			if in.Paid != 0 {
+				b = appendMoney(b, in.Paid)
 			}
+			b = append(b, ';')
+			b = append(b, d.debt.DelayReason...)
+			b = append(b, ';')
+			b = appendField(b, rec.optOut)
+			b = append(b, '\n')
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("demo: writing CSV: %w", err)
-	}
-	return nil
+	return b
 }
 
 // appendDebtorFields writes the columns id_cliente … fuso_horario, each
@@ -138,7 +139,14 @@ func appendDebtFields(b []byte, d *debtRec) []byte {
 // line break (none of the generated values do; the writer stays correct
 // if the lists change).
 func appendField(b []byte, s string) []byte {
-	if !strings.ContainsAny(s, ";\"\r\n") {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ';' || c == '"' || c == '\r' || c == '\n' {
+			plain = false
+			break
+		}
+	}
+	if plain {
 		return append(b, s...)
 	}
 	b = append(b, '"')

@@ -38,7 +38,7 @@ func (g *generator) debt(rec *debtorRec, d *debtRec, i, j int, company, recurren
 	if chance(r, 600) {
 		due0 = date.New(target.Year(), target.Month(), dueDays[r.IntN(len(dueDays))])
 		if due0.After(target) {
-			due0 = due0.AddMonths(-1)
+			due0 = addMonths(due0, -1)
 		}
 	} else {
 		due0 = date.New(target.Year(), target.Month(), min(target.Day(), 28))
@@ -46,11 +46,11 @@ func (g *generator) debt(rec *debtorRec, d *debtRec, i, j int, company, recurren
 	// Days ≤ 28, so AddMonths never clamps and all dues share one day.
 	if predue {
 		for !due0.After(asOf) {
-			due0 = due0.AddMonths(1)
+			due0 = addMonths(due0, 1)
 		}
 	} else {
 		for !due0.Before(asOf) {
-			due0 = due0.AddMonths(-1)
+			due0 = addMonths(due0, -1)
 		}
 	}
 	hist := historyLen.pick(r)
@@ -69,7 +69,7 @@ func (g *generator) debt(rec *debtorRec, d *debtRec, i, j int, company, recurren
 		base := money.Money(p.amount.draw(r) * scale)
 		overdue := 0
 		if !predue {
-			for overdue < p.maxBill && due0.AddMonths(overdue).Before(asOf) {
+			for overdue < p.maxBill && addMonths(due0, overdue).Before(asOf) {
 				overdue++
 			}
 		}
@@ -77,18 +77,18 @@ func (g *generator) debt(rec *debtorRec, d *debtRec, i, j int, company, recurren
 		if predue || (overdue < p.maxBill && chance(r, 250)) {
 			upcoming = 1
 		}
-		first = due0.AddMonths(-hist)
+		first = addMonths(due0, -hist)
 		for k := range hist + overdue + upcoming {
 			amt := mulDiv(base, int64(between(r, 85, 115)), 100)
 			total += amt
-			g.installment(d, k+1, first.AddMonths(k), amt, k < hist, k == hist && !predue, recurrent, days)
+			g.installment(d, k+1, addMonths(first, k), amt, k < hist, k == hist && !predue, recurrent, days)
 		}
 		d.debt.OriginDate = first.AddDays(-between(r, 60, 2500))
 		d.debt.OriginalPrincipal = total
 	default:
 		n := p.countOf[p.counts.pick(r)]
 		k0 := 1 + r.IntN(n)
-		first = due0.AddMonths(1 - k0)
+		first = addMonths(due0, 1-k0)
 		principal := money.Money(p.amount.draw(r) * scale)
 		part := func(int) money.Money { return principal }
 		switch {
@@ -113,7 +113,7 @@ func (g *generator) debt(rec *debtorRec, d *debtRec, i, j int, company, recurren
 		from := max(1, k0-hist)
 		upcomingDone := false
 		for k := from; k <= n; k++ {
-			due := first.AddMonths(k - 1)
+			due := addMonths(first, k-1)
 			if k >= k0 && !due.Before(asOf) {
 				// Not yet due: show the next one (sometimes), then stop.
 				if upcomingDone || (!predue && !chance(r, 300)) {
@@ -149,6 +149,12 @@ func (g *generator) debt(rec *debtorRec, d *debtRec, i, j int, company, recurren
 			d.disputed = chance(r, 500)
 		}
 	}
+}
+
+// addMonths is d.AddMonths(n) for days up to 28, where no month clamps:
+// one normalising date.New instead of AddMonths' several conversions.
+func addMonths(d date.Date, n int) date.Date {
+	return date.New(d.Year(), d.Month()+time.Month(n), d.Day())
 }
 
 // installment appends installment k. paid: an earlier installment, paid in

@@ -49,6 +49,9 @@ type Options struct {
 	// payments are placed around it. The zero date means today in
 	// America/Sao_Paulo (then the output changes from one day to the next).
 	AsOf date.Date
+	// Workers is how many goroutines generate (0: GOMAXPROCS). The output
+	// is the same for any number.
+	Workers int
 }
 
 // Row is one generated installment, in the portfolio it belongs to.
@@ -96,39 +99,21 @@ func (o *Options) check() error {
 
 // Generate calls emit with every installment row of opts' portfolio, in
 // order: debtor by debtor, debt by debt, installment by installment. It
-// stops at emit's first error and returns it.
+// stops at emit's first error and returns it. emit is called from the
+// goroutine that called Generate.
 func Generate(opts Options, emit func(Row) error) error {
-	g, err := newGenerator(opts)
-	if err != nil {
-		return err
-	}
 	line := 2
-	for i := range g.opts.Debtors {
-		rec := g.debtor(g.opts.First + i)
-		for di := range rec.debts {
-			d := &rec.debts[di]
-			for ii := range d.insts {
-				in := &d.insts[ii]
-				row := Row{
-					Portfolio: d.portfolio,
-					ImportRow: store.ImportRow{
-						Line:        line,
-						Debtor:      rec.debtor,
-						Contacts:    rec.contacts,
-						Debt:        d.debt,
-						Installment: in.inst,
-					},
-					Disputed: d.disputed,
-					Payments: in.payments,
-				}
-				line++
-				if err := emit(row); err != nil {
-					return err
-				}
+	return produce(opts, fillRows, func(c *chunk) error {
+		for i := range c.rows {
+			r := &c.rows[i]
+			r.Line = line
+			line++
+			if err := emit(*r); err != nil {
+				return err
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // generator holds the tables and the per-debtor scratch record.
@@ -138,6 +123,8 @@ type generator struct {
 	r      *rand.Rand
 	places *places
 	rec    debtorRec
+	// scratch holds WriteCSV's per-debtor and per-debt field buffers.
+	scratch csvScratch
 }
 
 // debtorRec is one debtor with everything the rows and the CSV need.
@@ -466,7 +453,18 @@ func (g *generator) contacts(rec *debtorRec, uf string, company bool, first, las
 		rec.optOut = string(b)
 	}
 
-	out := make([]domain.ContactPoint, 0, 5)
+	// Sized exactly: contact points are large and this is most of the
+	// bytes allocated per debtor.
+	n := 0
+	for _, v := range []string{rec.landline, rec.phone2, rec.mobile, rec.email} {
+		if v != "" {
+			n++
+		}
+	}
+	if rec.whatsapp {
+		n++
+	}
+	out := make([]domain.ContactPoint, 0, n)
 	add := func(k domain.ContactKind, v string, optOut bool) {
 		if v == "" {
 			return

@@ -80,6 +80,17 @@ func TestDeterminism(t *testing.T) {
 		t.Error("seeds 7 and 8 gave the same CSV")
 	}
 
+	// The number of workers changes nothing (2,500 debtors: several chunks).
+	big := Options{Seed: 5, Debtors: 2500, AsOf: testAsOf}
+	one, many := big, big
+	one.Workers, many.Workers = 1, 3
+	if rowHash(collect(t, one), false) != rowHash(collect(t, many), false) {
+		t.Error("1 and 3 workers gave different rows")
+	}
+	if h1, _ := csvHash(t, one); h1 != func() string { h, _ := csvHash(t, many); return h }() {
+		t.Error("1 and 3 workers gave different CSV")
+	}
+
 	// Debtor i is the same whether generated alone or in a bigger run.
 	head := collect(t, Options{Seed: 7, Debtors: 120, AsOf: testAsOf})
 	tail := collect(t, Options{Seed: 7, First: 120, Debtors: 180, AsOf: testAsOf})
@@ -122,6 +133,17 @@ func TestOptions(t *testing.T) {
 	})
 	if err != stop || n != 3 {
 		t.Errorf("Generate with failing emit = %v after %d rows", err, n)
+	}
+	// The same with workers: the error stops them and comes back.
+	n = 0
+	err = Generate(Options{Seed: 1, Debtors: 5000, AsOf: testAsOf, Workers: 3}, func(Row) error {
+		if n++; n == 4000 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || n != 4000 {
+		t.Errorf("parallel Generate with failing emit = %v after %d rows", err, n)
 	}
 }
 
