@@ -75,6 +75,11 @@ type batch240 struct {
 	pending           *Record
 	pendingSeg        byte
 	nextSeq           int
+	// full is false in the validation pass: text fields are not kept.
+	full bool
+	// rec is reused for every record: a callback gets a pointer valid
+	// only until it returns.
+	rec Record
 }
 
 func scan240(lr *lineReader, l line, opt Options, fn func(*Record) error) (FileInfo, error) {
@@ -152,7 +157,7 @@ func scan240(lr *lineReader, l line, opt Options, fn func(*Record) error) (FileI
 				return info, errAt(l.no, 9, 9, "tipo de operação", "is %q, want T in a retorno and R in a remessa", op)
 			}
 			info.Batches++
-			b = &batch240{no: int(lot), lines: 1, nextSeq: 1}
+			b = &batch240{no: int(lot), lines: 1, nextSeq: 1, full: fn != nil}
 		case '3':
 			if b == nil {
 				return info, errAt(l.no, 8, 8, "record type", "detail record outside a batch")
@@ -216,7 +221,9 @@ func scan240(lr *lineReader, l line, opt Options, fn func(*Record) error) (FileI
 			if err != nil {
 				return info, err
 			}
-			if int(nr) != lines {
+			// Six digits: a file of a million lines or more can only
+			// carry its count modulo 1,000,000.
+			if int(nr) != lines%1_000_000 {
 				return info, errAt(l.no, 24, 29, "quantidade de registros do arquivo", "says %d, the file has %d", nr, lines)
 			}
 			trailer = true
@@ -242,23 +249,26 @@ func pairOf(s byte) byte {
 // or P+Q) is complete.
 func segment240(l line, kind Kind, bank string, sg seg240, b *batch240) (*Record, error) {
 	s := l.b[13]
-	want := map[Kind][2]byte{Return: {'T', 'U'}, Remittance: {'P', 'Q'}}[kind]
+	want := [2]byte{'T', 'U'}
+	if kind == Remittance {
+		want = [2]byte{'P', 'Q'}
+	}
 	switch {
 	case s == want[0]:
 		if b.pending != nil {
 			return nil, errAt(l.no, 14, 14, "segmento", "segment %c of line %d has no segment %c", b.pendingSeg, b.pending.Line, want[1])
 		}
-		var r *Record
+		r := &b.rec
+		*r = Record{Line: l.no, Layout: CNAB240, Bank: bank, Batch: b.no, Code: string(l.raw(16, 17))}
 		var err error
 		if s == 'T' {
-			r, err = segT(l, bank, sg)
+			err = segT(l, r, bank, sg, b.full)
 		} else {
-			r, err = segP(l, bank, sg)
+			err = segP(l, r, bank, sg, b.full)
 		}
 		if err != nil {
 			return nil, err
 		}
-		r.Batch = b.no
 		b.pending, b.pendingSeg = r, s
 		b.titles++
 		b.total += r.FaceValue
@@ -271,9 +281,9 @@ func segment240(l line, kind Kind, bank string, sg seg240, b *batch240) (*Record
 		b.pending = nil
 		var err error
 		if s == 'U' {
-			err = segU(l, r)
-		} else {
-			err = segQ(l, r)
+			err = segU(l, r, b.full)
+		} else if b.full {
+			segQ(l, r)
 		}
 		return r, err
 	case s >= 'A' && s <= 'Z':
@@ -287,10 +297,22 @@ func segment240(l line, kind Kind, bank string, sg seg240, b *batch240) (*Record
 	return nil, errAt(l.no, 14, 14, "segmento", "%q is not a segment code", s)
 }
 
-func segT(l line, bank string, sg seg240) (*Record, error) {
-	r := &Record{Line: l.no, Layout: CNAB240, Bank: bank, Code: string(l.raw(16, 17))}
+func segT(l line, r *Record, bank string, sg seg240, full bool) error {
 	if !allDigits(l.raw(16, 17)) {
-		return nil, errAt(l.no, 16, 17, "código de movimento retorno", "%q is not a code", l.raw(16, 17))
+		return errAt(l.no, 16, 17, "código de movimento retorno", "%q is not a code", l.raw(16, 17))
+	}
+	var err error
+	if r.FaceValue, err = l.amount(sg.tValue.from, sg.tValue.to, "valor nominal do título"); err != nil {
+		return err
+	}
+	if r.Fee, err = l.amount(sg.tFee.from, sg.tFee.to, "valor da tarifa/custas"); err != nil {
+		return err
+	}
+	if !full {
+		return l.checkDate(sg.tDue.from, sg.tDue.to, "data de vencimento")
+	}
+	if r.DueDate, err = l.date(sg.tDue.from, sg.tDue.to, "data de vencimento"); err != nil {
+		return err
 	}
 	raw := string(l.raw(sg.tOurNumber.from, sg.tOurNumber.to))
 	r.OurNumberRaw = strings.TrimSpace(raw)
@@ -301,26 +323,16 @@ func segT(l line, bank string, sg seg240) (*Record, error) {
 	r.PayerDocument = trimZeros(l.text(sg.tPayerDoc.from, sg.tPayerDoc.to))
 	r.PayerName = l.text(sg.tPayerName.from, sg.tPayerName.to)
 	r.Reasons = reasons(l.text(sg.tReasons.from, sg.tReasons.to), 2)
-	var err error
-	if r.DueDate, err = l.date(sg.tDue.from, sg.tDue.to, "data de vencimento"); err != nil {
-		return nil, err
-	}
-	if r.FaceValue, err = l.amount(sg.tValue.from, sg.tValue.to, "valor nominal do título"); err != nil {
-		return nil, err
-	}
-	if r.Fee, err = l.amount(sg.tFee.from, sg.tFee.to, "valor da tarifa/custas"); err != nil {
-		return nil, err
-	}
 	r.Occurrence, r.Description = classify(CNAB240, bank, r.Code, r.Reasons)
-	return r, nil
+	return nil
 }
 
-func segU(l line, r *Record) error {
-	if c := string(l.raw(16, 17)); c != r.Code {
+func segU(l line, r *Record, full bool) error {
+	if c := l.raw(16, 17); string(c) != r.Code {
 		return errAt(l.no, 16, 17, "código de movimento retorno", "is %q, its segment T on line %d says %q", c, r.Line, r.Code)
 	}
 	var err error
-	for _, f := range []struct {
+	for _, f := range [...]struct {
 		s    span
 		name string
 		dst  *money.Money
@@ -336,6 +348,12 @@ func segU(l line, r *Record) error {
 			return err
 		}
 	}
+	if !full {
+		if err := l.checkDate(138, 145, "data da ocorrência"); err != nil {
+			return err
+		}
+		return l.checkDate(146, 153, "data da efetivação do crédito")
+	}
 	if r.OccurrenceDate, err = l.date(138, 145, "data da ocorrência"); err != nil {
 		return err
 	}
@@ -345,42 +363,41 @@ func segU(l line, r *Record) error {
 	return nil
 }
 
-func segP(l line, bank string, sg seg240) (*Record, error) {
-	r := &Record{Line: l.no, Layout: CNAB240, Bank: bank, Code: string(l.raw(16, 17)), Occurrence: Registration,
-		Description: "Entrada de título (remessa)"}
+func segP(l line, r *Record, bank string, sg seg240, full bool) error {
+	r.Occurrence, r.Description = Registration, "Entrada de título (remessa)"
+	var err error
+	for _, f := range [...]struct {
+		s    span
+		name string
+		dst  *money.Money
+	}{
+		{span{86, 100}, "valor nominal do título", &r.FaceValue},
+		{span{127, 141}, "juros de mora por dia", &r.Interest},
+		{span{151, 165}, "valor do desconto", &r.Discount},
+		{span{181, 195}, "valor do abatimento", &r.Rebate},
+	} {
+		if *f.dst, err = l.amount(f.s.from, f.s.to, f.name); err != nil {
+			return err
+		}
+	}
+	if !full {
+		return l.checkDate(78, 85, "data de vencimento")
+	}
+	if r.DueDate, err = l.date(78, 85, "data de vencimento"); err != nil {
+		return err
+	}
 	raw := string(l.raw(sg.pOurNumber.from, sg.pOurNumber.to))
 	r.OurNumberRaw = strings.TrimSpace(raw)
-	if bank == "033" {
-		r.OurNumber = ourNumber240(bank, raw)
-	} else {
-		r.OurNumber = ourNumber240(bank, string(l.raw(38, 57)))
-	}
+	r.OurNumber = ourNumber240(bank, raw)
 	r.Wallet = l.text(58, 58)
 	r.DocumentNumber = l.text(63, 77)
 	r.CompanyUse = l.text(196, 220)
-	var err error
-	if r.DueDate, err = l.date(78, 85, "data de vencimento"); err != nil {
-		return nil, err
-	}
-	if r.FaceValue, err = l.amount(86, 100, "valor nominal do título"); err != nil {
-		return nil, err
-	}
-	if r.Interest, err = l.amount(127, 141, "juros de mora por dia"); err != nil {
-		return nil, err
-	}
-	if r.Discount, err = l.amount(151, 165, "valor do desconto"); err != nil {
-		return nil, err
-	}
-	if r.Rebate, err = l.amount(181, 195, "valor do abatimento"); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return nil
 }
 
-func segQ(l line, r *Record) error {
+func segQ(l line, r *Record) {
 	r.PayerDocument = trimZeros(l.text(19, 33))
 	r.PayerName = l.text(34, 73)
-	return nil
 }
 
 // batchTrailer240 checks the batch trailer (registro 5): the count of

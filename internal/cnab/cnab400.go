@@ -79,6 +79,8 @@ func scan400(lr *lineReader, l line, fn func(*Record) error) (FileInfo, error) {
 	}
 	lines, details := 1, 0
 	trailer := false
+	full := fn != nil
+	var scratch Record // reused: a callback's pointer is valid until it returns
 	for {
 		l, ok, err := lr.next()
 		if err != nil {
@@ -100,11 +102,12 @@ func scan400(lr *lineReader, l line, fn func(*Record) error) (FileInfo, error) {
 		switch t := l.b[0]; {
 		case t == '1':
 			details++
-			var r *Record
+			r := &scratch
+			*r = Record{Line: l.no, Layout: CNAB400, Bank: info.Bank, Code: string(l.raw(109, 110))}
 			if info.Kind == Return {
-				r, err = detail400(l, info.Bank, lay)
+				err = detail400(l, r, lay, full)
 			} else {
-				r, err = remittance400(l, info.Bank, lay)
+				err = remittance400(l, r, lay, full)
 			}
 			if err != nil {
 				return info, err
@@ -146,16 +149,49 @@ func seq400(l line, want int) error {
 	if err != nil {
 		return err
 	}
-	if int(n) != want {
+	if int(n) != want%1_000_000 { // six digits wrap after 999,999 lines
 		return errAt(l.no, 395, 400, "número sequencial do registro", "is %d, want %d", n, want)
 	}
 	return nil
 }
 
-func detail400(l line, bank string, lay layout400) (*Record, error) {
-	r := &Record{Line: l.no, Layout: CNAB400, Bank: bank, Code: string(l.raw(109, 110))}
+func detail400(l line, r *Record, lay layout400, full bool) error {
 	if !allDigits(l.raw(109, 110)) {
-		return nil, errAt(l.no, 109, 110, "código de ocorrência", "%q is not a code", l.raw(109, 110))
+		return errAt(l.no, 109, 110, "código de ocorrência", "%q is not a code", l.raw(109, 110))
+	}
+	if err := amounts400(l, []amountField{
+		{lay.rValue, "valor do título", &r.FaceValue},
+		{lay.rFee, "tarifa/despesas de cobrança", &r.Fee},
+		{lay.rIOF, "valor do IOF", &r.IOF},
+		{lay.rRebate, "valor do abatimento", &r.Rebate},
+		{lay.rDiscount, "valor do desconto", &r.Discount},
+		{lay.rPaid, "valor pago", &r.PaidAmount},
+		{lay.rInterest, "juros de mora/multa", &r.Interest},
+	}); err != nil {
+		return err
+	}
+	dates := []struct {
+		s    span
+		name string
+		dst  *string
+	}{
+		{lay.rOccDate, "data de ocorrência", &r.OccurrenceDate},
+		{lay.rDue, "data de vencimento", &r.DueDate},
+		{lay.rCredit, "data do crédito", &r.CreditDate},
+	}
+	for _, d := range dates {
+		var err error
+		if !full {
+			err = l.checkDate(d.s.from, d.s.to, d.name)
+		} else {
+			*d.dst, err = l.date(d.s.from, d.s.to, d.name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !full {
+		return nil
 	}
 	r.OurNumberRaw = l.text(lay.rOurNumber.from, lay.rOurNumber.to)
 	r.OurNumber = r.OurNumberRaw
@@ -166,72 +202,54 @@ func detail400(l line, bank string, lay layout400) (*Record, error) {
 		r.PayerName = l.text(lay.rPayerName.from, lay.rPayerName.to)
 	}
 	r.Reasons = reasons(l.text(lay.rReasons.from, lay.rReasons.to), lay.reasonWidth)
-	var err error
-	for _, d := range []struct {
-		s    span
-		name string
-		dst  *string
-	}{
-		{lay.rOccDate, "data de ocorrência", &r.OccurrenceDate},
-		{lay.rDue, "data de vencimento", &r.DueDate},
-		{lay.rCredit, "data do crédito", &r.CreditDate},
-	} {
-		if *d.dst, err = l.date(d.s.from, d.s.to, d.name); err != nil {
-			return nil, err
-		}
-	}
-	for _, f := range []struct {
-		s    span
-		name string
-		dst  *money.Money
-	}{
-		{lay.rValue, "valor do título", &r.FaceValue},
-		{lay.rFee, "tarifa/despesas de cobrança", &r.Fee},
-		{lay.rIOF, "valor do IOF", &r.IOF},
-		{lay.rRebate, "valor do abatimento", &r.Rebate},
-		{lay.rDiscount, "valor do desconto", &r.Discount},
-		{lay.rPaid, "valor pago", &r.PaidAmount},
-		{lay.rInterest, "juros de mora/multa", &r.Interest},
-	} {
-		if *f.dst, err = l.amount(f.s.from, f.s.to, f.name); err != nil {
-			return nil, err
-		}
-	}
-	r.Occurrence, r.Description = classify(CNAB400, bank, r.Code, r.Reasons)
-	return r, nil
+	r.Occurrence, r.Description = classify(CNAB400, r.Bank, r.Code, r.Reasons)
+	return nil
 }
 
-func remittance400(l line, bank string, lay layout400) (*Record, error) {
-	r := &Record{Line: l.no, Layout: CNAB400, Bank: bank, Code: string(l.raw(109, 110)), Occurrence: Registration,
-		Description: "Entrada de título (remessa)"}
+type amountField struct {
+	s    span
+	name string
+	dst  *money.Money
+}
+
+func amounts400(l line, fs []amountField) error {
+	for _, f := range fs {
+		v, err := l.amount(f.s.from, f.s.to, f.name)
+		if err != nil {
+			return err
+		}
+		*f.dst = v
+	}
+	return nil
+}
+
+func remittance400(l line, r *Record, lay layout400, full bool) error {
+	r.Occurrence, r.Description = Registration, "Entrada de título (remessa)"
+	if err := amounts400(l, []amountField{
+		{lay.pValue, "valor do título", &r.FaceValue},
+		{lay.pInterest, "valor de mora por dia", &r.Interest},
+		{lay.pDiscount, "valor do desconto", &r.Discount},
+		{lay.pRebate, "valor do abatimento", &r.Rebate},
+	}); err != nil {
+		return err
+	}
+	if !full {
+		return l.checkDate(lay.pDue.from, lay.pDue.to, "data de vencimento")
+	}
+	var err error
+	if r.DueDate, err = l.date(lay.pDue.from, lay.pDue.to, "data de vencimento"); err != nil {
+		return err
+	}
 	r.OurNumberRaw = l.text(lay.pOurNumber.from, lay.pOurNumber.to)
 	r.OurNumber = r.OurNumberRaw
 	r.DocumentNumber = l.text(lay.pDoc.from, lay.pDoc.to)
 	r.CompanyUse = l.text(lay.pCompanyUse.from, lay.pCompanyUse.to)
 	r.PayerDocument = trimZeros(l.text(lay.pPayerDoc.from, lay.pPayerDoc.to))
 	r.PayerName = l.text(lay.pPayerName.from, lay.pPayerName.to)
-	if bank == "341" {
+	if r.Bank == "341" {
 		r.Wallet = l.text(84, 86)
 	} else {
 		r.Wallet = l.text(22, 24)
 	}
-	var err error
-	if r.DueDate, err = l.date(lay.pDue.from, lay.pDue.to, "data de vencimento"); err != nil {
-		return nil, err
-	}
-	for _, f := range []struct {
-		s    span
-		name string
-		dst  *money.Money
-	}{
-		{lay.pValue, "valor do título", &r.FaceValue},
-		{lay.pInterest, "valor de mora por dia", &r.Interest},
-		{lay.pDiscount, "valor do desconto", &r.Discount},
-		{lay.pRebate, "valor do abatimento", &r.Rebate},
-	} {
-		if *f.dst, err = l.amount(f.s.from, f.s.to, f.name); err != nil {
-			return nil, err
-		}
-	}
-	return r, nil
+	return nil
 }

@@ -371,7 +371,8 @@ func TestProcessCallbackError(t *testing.T) {
 }
 
 func TestLargeGeneratedFile(t *testing.T) {
-	const n = 20000
+	// More than one batch: a batch holds at most 49,999 títulos.
+	const n = 60000
 	f := validReturn240(t, "237", n)
 	var sum money.Money
 	count := 0
@@ -380,7 +381,7 @@ func TestLargeGeneratedFile(t *testing.T) {
 		sum += r.PaidAmount
 		return nil
 	})
-	if err != nil || count != n || info.Records != n || info.Lines != 2*n+4 {
+	if err != nil || count != n || info.Records != n || info.Batches != 2 || info.Lines != 2*n+2+2*2 {
 		t.Fatalf("info %+v count %d err %v", info, count, err)
 	}
 	var want money.Money

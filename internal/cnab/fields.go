@@ -65,28 +65,54 @@ func (l line) amount(from, to int, field string) (money.Money, error) {
 // date reads DDMMAAAA (8) or DDMMAA (6, years 00-69 are 20xx) into
 // YYYY-MM-DD; zeros or blanks give "".
 func (l line) date(from, to int, field string) (string, error) {
+	out, ok, err := l.dateBytes(from, to, field)
+	if err != nil || !ok {
+		return "", err
+	}
+	return string(out[:]), nil
+}
+
+// checkDate validates a date field without keeping it.
+func (l line) checkDate(from, to int, field string) error {
+	_, _, err := l.dateBytes(from, to, field)
+	return err
+}
+
+func (l line) dateBytes(from, to int, field string) (out [10]byte, ok bool, err error) {
 	b := l.raw(from, to)
-	s := strings.TrimSpace(string(b))
-	if s == "" || strings.Trim(s, "0") == "" {
-		return "", nil
-	}
-	if len(s) != len(b) || !allDigits(b) {
-		return "", errAt(l.no, from, to, field, "%q is not a date (DDMM%s)", string(b), map[int]string{8: "AAAA", 6: "AA"}[len(b)])
-	}
-	d, _ := strconv.Atoi(s[0:2])
-	m, _ := strconv.Atoi(s[2:4])
-	y, _ := strconv.Atoi(s[4:])
-	if len(s) == 6 {
-		if y < 70 {
-			y += 2000
-		} else {
-			y += 1900
+	zero := true
+	for _, c := range b {
+		if c != '0' && c != ' ' {
+			zero = false
+			break
 		}
 	}
-	if m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
-		return "", errAt(l.no, from, to, field, "%q is not a valid date", s)
+	if zero {
+		return out, false, nil
 	}
-	return strconv.Itoa(y) + "-" + pad2(m) + "-" + pad2(d), nil
+	if !allDigits(b) {
+		return out, false, errAt(l.no, from, to, field, "%q is not a date (DDMM%s)", string(b), map[int]string{8: "AAAA", 6: "AA"}[len(b)])
+	}
+	d := int(b[0]-'0')*10 + int(b[1]-'0')
+	m := int(b[2]-'0')*10 + int(b[3]-'0')
+	if len(b) == 6 {
+		century := "20"
+		if b[4] >= '7' {
+			century = "19"
+		}
+		copy(out[0:2], century)
+		copy(out[2:4], b[4:6])
+	} else {
+		copy(out[0:4], b[4:8])
+	}
+	y := int(out[0]-'0')*1000 + int(out[1]-'0')*100 + int(out[2]-'0')*10 + int(out[3]-'0')
+	if m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return out, false, errAt(l.no, from, to, field, "%q is not a valid date", string(b))
+	}
+	out[4], out[7] = '-', '-'
+	copy(out[5:7], b[2:4])
+	copy(out[8:10], b[0:2])
+	return out, true, nil
 }
 
 func daysIn(m, y int) int {
@@ -164,26 +190,29 @@ func (r rec) put(from, to int, s string) {
 	copy(r[from-1:to], s)
 }
 
-// num writes n right-aligned with zeros.
+// num writes n right-aligned with zeros, keeping the last digits when n
+// does not fit (the counters of huge files wrap, as banks' do).
 func (r rec) num(from, to int, n int64) {
-	w := to - from + 1
-	s := strconv.FormatInt(n, 10)
 	if n < 0 {
-		s = "0"
+		n = 0
 	}
-	for len(s) < w {
-		s = "0" + s
+	for i := to - 1; i >= from-1; i-- {
+		r[i] = byte('0' + n%10)
+		n /= 10
 	}
-	copy(r[from-1:to], s[len(s)-w:])
 }
 
 // digits writes a string of digits right-aligned with zeros.
 func (r rec) digits(from, to int, s string) {
-	w := to - from + 1
-	for len(s) < w {
-		s = "0" + s
+	j := len(s) - 1
+	for i := to - 1; i >= from-1; i-- {
+		if j >= 0 {
+			r[i] = s[j]
+			j--
+		} else {
+			r[i] = '0'
+		}
 	}
-	copy(r[from-1:to], s[len(s)-w:])
 }
 
 func (r rec) date8(from int, ymd string) { r.dateN(from, ymd, 8) }

@@ -232,9 +232,95 @@ func write240(w *writer, h Header, kind Kind, events iter.Seq[Event], info *File
 	r.put(164, 166, map[bool]string{true: "040", false: "087"}[santander])
 	w.line(r)
 
+	// A batch numbers its records in 5 digits: at most 99,999 detail
+	// records, so a batch takes up to maxTitlesPerBatch pairs and larger
+	// files get more batches.
+	batches := 0
+	seq, titles := 0, 0
+	var total money.Money
+	open := false
+	closeBatch := func() {
+		r := newRec(240)
+		r.put(1, 3, h.Bank)
+		r.num(4, 7, int64(batches))
+		r.put(8, 8, "5")
+		r.num(18, 23, int64(seq+2))
+		if !(santander && kind == Remittance) {
+			r.num(24, 29, int64(titles))
+			r.num(30, 46, int64(total))
+			r.num(47, 115, 0)
+		}
+		w.line(r)
+		open = false
+	}
+	openBatch := func() {
+		batches++
+		seq, titles, total = 0, 0, 0
+		w.line(batchHeader240(h, kind, batches))
+		open = true
+	}
+	for e := range events {
+		if !open {
+			openBatch()
+		}
+		nn, _, err := ourNumberField(h, e.Title)
+		if err != nil {
+			return fmt.Errorf("cnab: title %d: %w", info.Records+1, err)
+		}
+		titles++
+		total += e.Amount
+		info.Records++
+		info.Total += e.Amount
+		info.TotalPaid += e.Paid
+		if kind == Remittance {
+			seq++
+			w.line(segP240(h, batches, seq, nn, e))
+			seq++
+			w.line(segQ240(h, batches, seq, e))
+		} else {
+			seq++
+			w.line(segT240(h, batches, seq, nn, e))
+			seq++
+			w.line(segU240(h, batches, seq, e))
+		}
+		if w.err != nil {
+			return w.err
+		}
+		if titles == maxTitlesPerBatch {
+			closeBatch()
+		}
+	}
+	if !open && batches == 0 {
+		openBatch()
+	}
+	if open {
+		closeBatch()
+	}
+
 	r = newRec(240)
 	r.put(1, 3, h.Bank)
-	r.put(4, 7, "0001")
+	r.put(4, 7, "9999")
+	r.put(8, 8, "9")
+	r.num(18, 23, int64(batches))
+	r.num(24, 29, int64(w.lines+1)) // six digits: modulo 1,000,000 past that
+	if !santander {
+		r.num(30, 35, 0)
+	}
+	w.line(r)
+	info.Batches = batches
+	return w.err
+}
+
+// maxTitlesPerBatch keeps a batch's 5-digit record sequence (two records
+// per title) within 99,999.
+const maxTitlesPerBatch = 49_999
+
+func batchHeader240(h Header, kind Kind, no int) rec {
+	b := h.Beneficiary
+	santander := h.Bank == "033"
+	r := newRec(240)
+	r.put(1, 3, h.Bank)
+	r.num(4, 7, int64(no))
 	r.put(8, 8, "1")
 	r.put(9, 9, map[Kind]string{Return: "T", Remittance: "R"}[kind])
 	r.put(10, 11, "01")
@@ -253,66 +339,13 @@ func write240(w *writer, h Header, kind Kind, events iter.Seq[Event], info *File
 	r.put(74, 103, b.Name)
 	r.num(184, 191, int64(h.Sequence))
 	r.date8(192, ymd(h.Created))
-	w.line(r)
-
-	seq, titles := 0, 0
-	var total money.Money
-	for e := range events {
-		nn, _, err := ourNumberField(h, e.Title)
-		if err != nil {
-			return fmt.Errorf("cnab: title %d: %w", titles+1, err)
-		}
-		titles++
-		total += e.Amount
-		info.Records++
-		info.Total += e.Amount
-		info.TotalPaid += e.Paid
-		if kind == Remittance {
-			seq++
-			w.line(segP240(h, seq, nn, e))
-			seq++
-			w.line(segQ240(h, seq, e))
-		} else {
-			seq++
-			w.line(segT240(h, seq, nn, e))
-			seq++
-			w.line(segU240(h, seq, e))
-		}
-		if w.err != nil {
-			return w.err
-		}
-	}
-
-	r = newRec(240)
-	r.put(1, 3, h.Bank)
-	r.put(4, 7, "0001")
-	r.put(8, 8, "5")
-	r.num(18, 23, int64(seq+2))
-	if !(santander && kind == Remittance) {
-		r.num(24, 29, int64(titles))
-		r.num(30, 46, int64(total))
-		r.num(47, 115, 0)
-	}
-	w.line(r)
-
-	r = newRec(240)
-	r.put(1, 3, h.Bank)
-	r.put(4, 7, "9999")
-	r.put(8, 8, "9")
-	r.num(18, 23, 1)
-	r.num(24, 29, int64(w.lines+1))
-	if !santander {
-		r.num(30, 35, 0)
-	}
-	w.line(r)
-	info.Batches = 1
-	return w.err
+	return r
 }
 
-func detail240(h Header, seq int, seg, code string) rec {
+func detail240(h Header, batch, seq int, seg, code string) rec {
 	r := newRec(240)
 	r.put(1, 3, h.Bank)
-	r.put(4, 7, "0001")
+	r.num(4, 7, int64(batch))
 	r.put(8, 8, "3")
 	r.num(9, 13, int64(seq))
 	r.put(14, 14, seg)
@@ -336,8 +369,8 @@ func account240(r rec, h Header) {
 	r.put(36, 36, b.AccountDV)
 }
 
-func segP240(h Header, seq int, nn string, e Event) rec {
-	r := detail240(h, seq, "P", "01")
+func segP240(h Header, batch, seq int, nn string, e Event) rec {
+	r := detail240(h, batch, seq, "P", "01")
 	account240(r, h)
 	sg := segFor(h.Bank)
 	if h.Bank == "033" {
@@ -395,8 +428,8 @@ func segP240(h Header, seq int, nn string, e Event) rec {
 	return r
 }
 
-func segQ240(h Header, seq int, e Event) rec {
-	r := detail240(h, seq, "Q", "01")
+func segQ240(h Header, batch, seq int, e Event) rec {
+	r := detail240(h, batch, seq, "Q", "01")
 	p := e.Payer
 	r.num(18, 18, docType(p.Document))
 	r.digits(19, 33, p.Document)
@@ -419,8 +452,8 @@ func segQ240(h Header, seq int, e Event) rec {
 	return r
 }
 
-func segT240(h Header, seq int, nn string, e Event) rec {
-	r := detail240(h, seq, "T", e.Code)
+func segT240(h Header, batch, seq int, nn string, e Event) rec {
+	r := detail240(h, batch, seq, "T", e.Code)
 	account240(r, h)
 	sg := segFor(h.Bank)
 	r.put(sg.tOurNumber.from, sg.tOurNumber.to, nn)
@@ -441,8 +474,8 @@ func segT240(h Header, seq int, nn string, e Event) rec {
 	return r
 }
 
-func segU240(h Header, seq int, e Event) rec {
-	r := detail240(h, seq, "U", e.Code)
+func segU240(h Header, batch, seq int, e Event) rec {
+	r := detail240(h, batch, seq, "U", e.Code)
 	r.num(18, 32, int64(e.Interest))
 	r.num(33, 47, int64(e.Discount))
 	r.num(48, 62, int64(e.Rebate))
