@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -727,5 +728,37 @@ func TestMulDiv(t *testing.T) {
 		if got := mulDiv(tt.m, tt.num, tt.den); got != tt.want {
 			t.Errorf("mulDiv(%d, %d, %d) = %d, want %d", tt.m, tt.num, tt.den, got, tt.want)
 		}
+	}
+}
+
+// peakHeap generates opts' rows, forcing a collection every 2,000 rows and
+// returning the largest live heap seen.
+func peakHeap(t *testing.T, opts Options) uint64 {
+	t.Helper()
+	var peak uint64
+	var ms runtime.MemStats
+	n := 0
+	err := Generate(opts, func(Row) error {
+		if n++; n%2000 == 0 {
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return peak
+}
+
+// TestBoundedMemory: generating four times the debtors does not grow the
+// live heap (a million debtors stream in the same memory as a thousand).
+func TestBoundedMemory(t *testing.T) {
+	small := peakHeap(t, Options{Seed: 9, Debtors: 4000, AsOf: testAsOf, Workers: 2})
+	big := peakHeap(t, Options{Seed: 9, Debtors: 16000, AsOf: testAsOf, Workers: 2})
+	t.Logf("peak live heap: %d KiB at 4,000 debtors, %d KiB at 16,000", small>>10, big>>10)
+	if big > small+4<<20 {
+		t.Errorf("live heap grew from %d KiB to %d KiB with 4× the debtors", small>>10, big>>10)
 	}
 }
