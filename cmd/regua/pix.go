@@ -2,17 +2,22 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/pix"
 	"github.com/regua/regua/internal/pix/qr"
+	"github.com/regua/regua/internal/pixpsp"
 )
 
 func init() {
@@ -20,6 +25,7 @@ func init() {
 		return subcommands(ctx, env, "pix", args, map[string]func(context.Context, *cliEnv, []string) error{
 			"encode": pixEncode,
 			"decode": pixDecode,
+			"psp":    pixPSP,
 		})
 	}})
 }
@@ -241,3 +247,117 @@ func benchPix(_ context.Context, env *cliEnv, args []string) error {
 	fmt.Fprintf(env.stdout, "pix decode: %d BR Codes in %s: %.0f/s\n", m, decDur.Round(time.Millisecond), float64(m)/decDur.Seconds())
 	return nil
 }
+
+// pixPSP runs the local PSP for the demo and for trying the API Pix by
+// hand. It makes a throwaway CA and writes, in --dir, the certificates the
+// other side needs: the CA, regua's API client certificate and regua's
+// webhook server certificate.
+func pixPSP(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "pix psp")
+	addr := fs.String("addr", "127.0.0.1:8443", "address to listen on")
+	dir := fs.String("dir", "", "directory to write the certificates to (required)")
+	var keys pixKeyList
+	fs.Var(&keys, "key", "Pix key of the receiver at this PSP (repeatable; default cobranca@regua.example)")
+	clientID := fs.String("client-id", "regua", "OAuth client id")
+	secret := fs.String("client-secret", "", "OAuth client secret (default: random, printed)")
+	name := fs.String("name", "Regua Demo", "receiver name in BR Codes")
+	city := fs.String("city", "Sao Paulo", "receiver city in BR Codes")
+	cnpj := fs.String("cnpj", "11222333000181", "receiver CNPJ")
+	hosts := fs.String("hosts", "127.0.0.1,localhost", "names and IPs for the server certificates")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 || *dir == "" {
+		return usagef("usage: regua pix psp --dir DIR [--addr host:port] [--key chave]...")
+	}
+	for i, k := range keys {
+		if keys[i], _, err = pix.NormalizeKey(k); err != nil {
+			return usagef("--key: %v", err)
+		}
+	}
+	if len(keys) == 0 {
+		keys = pixKeyList{"cobranca@regua.example"}
+	}
+	if *secret == "" {
+		b := make([]byte, 12)
+		if _, err := io.ReadFull(rand.Reader, b); err != nil {
+			return err
+		}
+		*secret = fmt.Sprintf("%x", b)
+	}
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
+		return err
+	}
+	ca, err := pixpsp.NewPKI("regua-demo")
+	if err != nil {
+		return err
+	}
+	hostList := strings.Split(*hosts, ",")
+	serverCert, err := ca.Server(hostList...)
+	if err != nil {
+		return err
+	}
+	hookServer, err := ca.Server(hostList...)
+	if err != nil {
+		return err
+	}
+	client, err := ca.Client(*clientID)
+	if err != nil {
+		return err
+	}
+	pspHookClient, err := ca.Client("psp-webhooks")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(*dir, "ca.pem"), ca.CAPEM(), 0o644); err != nil {
+		return err
+	}
+	for base, c := range map[string]tls.Certificate{"client": client, "webhook-server": hookServer} {
+		certPEM, keyPEM, err := pixpsp.CertPEM(c)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(*dir, base+".pem"), certPEM, 0o644); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(*dir, base+"-key.pem"), keyPEM, 0o600); err != nil {
+			return err
+		}
+	}
+	psp, err := pixpsp.Start(*addr, pixpsp.Options{
+		Cert: serverCert, ClientCAs: ca.Pool, WebhookCert: pspHookClient, WebhookRootCAs: ca.Pool,
+		Clients: map[string]string{*clientID: *secret}, Keys: keys,
+		ReceiverName: *name, ReceiverCity: *city, ReceiverCNPJ: *cnpj,
+	})
+	if err != nil {
+		return err
+	}
+	defer psp.Close()
+	host := strings.TrimPrefix(psp.BaseURL(), "https://")
+	host = host[:strings.IndexByte(host, '/')]
+	if _, port, err := net.SplitHostPort(host); err == nil && hostList[0] != "" {
+		host = net.JoinHostPort(hostList[0], port)
+	}
+	d := *dir
+	fmt.Fprintf(env.stdout, `local PSP (API Pix) listening on https://%s
+  API base URL:   %s
+  token URL:      %s
+  client:         %s / %s
+  receiver keys:  %s
+  certificates:   %s (CA), %s + %s (API client),
+                  %s + %s (your webhook server)
+  pay a charge:   curl --cacert %s --cert %s --key %s -d '{"txid":"..."}' https://%s/sandbox/pay
+`, host, psp.BaseURL(), psp.TokenURL(), *clientID, *secret, strings.Join(keys, ", "),
+		filepath.Join(d, "ca.pem"), filepath.Join(d, "client.pem"), filepath.Join(d, "client-key.pem"),
+		filepath.Join(d, "webhook-server.pem"), filepath.Join(d, "webhook-server-key.pem"),
+		filepath.Join(d, "ca.pem"), filepath.Join(d, "client.pem"), filepath.Join(d, "client-key.pem"), host)
+	<-ctx.Done()
+	return nil
+}
+
+// pixKeyList collects the repeatable --key flag.
+type pixKeyList []string
+
+func (l *pixKeyList) String() string     { return strings.Join(*l, ",") }
+func (l *pixKeyList) Set(v string) error { *l = append(*l, v); return nil }

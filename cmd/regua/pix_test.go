@@ -1,12 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/regua/regua/internal/pixapi"
 )
 
 // Example of section 2.6.3 of the Central Bank's "Manual de Padrões para
@@ -116,5 +126,80 @@ func TestPixEncodeImages(t *testing.T) {
 	read, err := exec.Command(bin, "--raw", "-q", pngPath).Output()
 	if err != nil || strings.TrimSpace(string(read)) != payload {
 		t.Errorf("zbarimg read %q (%v), want %q", read, err, payload)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestPixPSPCommand(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	env := &cliEnv{stdout: &out, stderr: &errb, stdin: strings.NewReader(""), getenv: func(string) string { return "" }}
+	done := make(chan int, 1)
+	go func() {
+		done <- runMain(ctx, env, []string{"pix", "psp", "--dir", dir, "--addr", "127.0.0.1:0", "--client-secret", "s3", "--key", "11.222.333/0001-81"})
+	}()
+	var base string
+	for i := 0; i < 200 && base == ""; i++ {
+		if m := regexp.MustCompile(`API base URL:\s+(\S+)`).FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if base == "" {
+		t.Fatalf("no base URL printed: %q %q", out.String(), errb.String())
+	}
+	cert, err := tls.LoadX509KeyPair(filepath.Join(dir, "client.pem"), filepath.Join(dir, "client-key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caPEM, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(caPEM)
+	client, err := pixapi.New(pixapi.Config{BaseURL: base, TokenURL: strings.Replace(base, "/api/v2", "/oauth/token", 1), ClientID: "regua", ClientSecret: "s3", TLS: pixapi.ClientTLSConfig(cert, pool)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const txid = "reguaclitest00000000000000001"
+	cob, err := client.CreateCob(ctx, txid, pixapi.CobRequest{Valor: pixapi.CobValor{Original: 4200}, Chave: "11222333000181"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: pixapi.ClientTLSConfig(cert, pool)}}
+	resp, err := hc.Post(strings.Replace(base, "/api/v2", "/sandbox/pay", 1), "application/json", strings.NewReader(`{"brcode":"`+cob.PixCopiaECola+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("sandbox pay: %s", resp.Status)
+	}
+	if cob, err = client.GetCob(ctx, txid, -1); err != nil || cob.Status != pixapi.StatusCompleted {
+		t.Fatalf("after payment: %+v %v", cob, err)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 }
