@@ -20,6 +20,7 @@ func holidaysCmd(ctx context.Context, env *cliEnv, args []string) error {
 	city := fs.Int("city", 0, "IBGE municipality code (Brazil)")
 	year := fs.Int("year", time.Now().Year(), "year")
 	verbose := fs.Bool("v", false, "also print kind and source")
+	polFile := fs.String("policy", "", "policy file: add its commemorative dates and tenant holidays")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -42,9 +43,16 @@ func holidaysCmd(ctx context.Context, env *cliEnv, args []string) error {
 			*uf = c.UF
 		}
 	}
-	cal := holiday.Resolve(*country, *uf, *city)
+	days := holiday.Resolve(*country, *uf, *city).Year(*year)
+	if *polFile != "" {
+		p, err := loadPolicy("", *polFile, "")
+		if err != nil {
+			return err
+		}
+		days = p.Holidays(strings.ToUpper(*country), *uf, *city, *year)
+	}
 	var prev holiday.Holiday
-	for _, h := range cal.Year(*year) {
+	for _, h := range days {
 		if !*verbose && h.Date == prev.Date && prev.Rule != nil && h.Rule.Name == prev.Rule.Name {
 			continue // e.g. RJ's Carnival Tuesday: national optional day and state holiday
 		}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -29,6 +31,12 @@ func TestHolidays(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "holidays", "--uf", "RJ", "--city", "3550308"); code != 2 || !strings.Contains(errOut, "is in SP") {
 		t.Errorf("city/UF mismatch: %d %q", code, errOut)
+	}
+	pol := filepath.Join(t.TempDir(), "p.json")
+	os.WriteFile(pol, []byte(`{"preset":"BR","extra_holidays":[{"scope":"city:3509502","name":"Aniversário de Campinas","when":"07-14"}]}`), 0o644)
+	code, out, _ = runCLI(t, "holidays", "--uf", "SP", "--city", "3509502", "--year", "2027", "--policy", pol)
+	if code != 0 || !strings.Contains(out, "2027-07-14 Aniversário de Campinas\n") || !strings.Contains(out, "2027-12-24 Véspera de Natal\n") {
+		t.Errorf("with policy: %d %q", code, out)
 	}
 	if code, out, _ := runCLI(t, "holidays", "--country", "US", "--year", "2026", "-v"); code != 0 || !strings.Contains(out, "2026-07-03 Independence Day") {
 		t.Errorf("US: %d %q", code, out)

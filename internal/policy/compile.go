@@ -773,3 +773,26 @@ func (p *Policy) finish() {
 		}
 	}
 }
+
+// Holidays lists the days of a year that the policy knows for a place:
+// the embedded calendars plus the policy's commemorative dates and tenant
+// holidays, sorted by date. Whether each closes a channel depends on the
+// policy's holiday rules.
+func (p *Policy) Holidays(country, uf string, city, year int) []holiday.Holiday {
+	if country == "" {
+		country = p.Country
+	}
+	out := holiday.Resolve(country, uf, city).Year(year)
+	out = append(out, p.comm.Year(year)...)
+	out = append(out, p.extraAll.Year(year)...)
+	if k := holiday.UFIndex(uf); k >= 0 {
+		out = append(out, p.extraUF[k].Year(year)...)
+	}
+	for _, c := range p.extraCity {
+		if c.ibge == city {
+			out = append(out, c.set.Year(year)...)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b holiday.Holiday) int { return int(a.Date - b.Date) })
+	return out
+}
