@@ -81,7 +81,8 @@ type Offer struct {
 	Cost        plan.Cost      `json:"cost"`
 	ValidUntil  date.Date      `json:"valid_until"`
 	Affordable  *bool          `json:"affordable,omitempty"`
-	AffordWhy   string         `json:"afford_why,omitempty"`
+	AffordWhy   string         `json:"afford_why,omitempty"`    // in pt-BR; Menu.Why for other locales
+	PeakPayment money.Money    `json:"peak_payment,omitempty"`  // the largest single payment, checked against capacity
 	MinPerMonth money.Money    `json:"min_per_month,omitempty"` // pay what you can: the floor
 	Exception   *Exception     `json:"exception,omitempty"`
 }
@@ -106,6 +107,15 @@ type Menu struct {
 	Capacity      *afford.Assessment `json:"capacity,omitempty"`
 	policy        *Policy
 	req           Request
+}
+
+// Why explains in the locale whether o fits the debtor's capacity; empty
+// when the debtor shared no budget.
+func (m *Menu) Why(o *Offer, locale string) string {
+	if m.Capacity == nil || o.Affordable == nil {
+		return ""
+	}
+	return m.Capacity.Why(o.PeakPayment, locale)
 }
 
 // Policy returns the policy the menu was generated under.
@@ -410,7 +420,7 @@ func (g *gen) affordable(o *Offer) bool {
 		need = max(need, r.Installment)
 	}
 	ok := a.Fits(need)
-	o.Affordable = &ok
+	o.Affordable, o.PeakPayment = &ok, need
 	o.AffordWhy = a.Why(need, "pt-BR")
 	if !ok && g.p.Affordability == AffordExclude {
 		g.m.Excluded = append(g.m.Excluded, Exclusion{Kind: o.Kind, N: o.Plan.N, Reason: o.AffordWhy})
@@ -453,14 +463,31 @@ func (g *gen) payWhatYouCan() error {
 	if w == nil {
 		return nil
 	}
-	per := w.MinInstallment
+	// Without a budget, show the least a month that pays off within MaxN.
+	_, net, err := discount(g.m.Breakdown.Open, g.p.Installments.Discounts)
+	if err != nil {
+		return err
+	}
+	r := g.p.Installments.Rate
+	if !r.IsZero() {
+		if r, err = r.Monthly(false); err != nil {
+			return err
+		}
+	}
+	least, err := plan.Installment(net, w.MaxN, r)
+	if err != nil {
+		return err
+	}
+	if r.IsZero() { // the last installment carries the remainder
+		least = net - least*money.Money(w.MaxN-1)
+	}
+	per := max(w.MinInstallment, least)
 	if a := g.m.Capacity; a != nil {
-		if a.Capacity < w.MinInstallment {
+		if a.Capacity < per {
 			g.m.Excluded = append(g.m.Excluded, Exclusion{Kind: KindPayWhatYouCan,
-				Reason: fmt.Sprintf("capacity of %s a month is below the minimum of %s", a.Capacity.Format("pt-BR"), w.MinInstallment.Format("pt-BR"))})
+				Reason: fmt.Sprintf("capacity of %s a month is below the %s needed to pay within %d installments", a.Capacity.Format("pt-BR"), per.Format("pt-BR"), w.MaxN)})
 			return nil
 		}
-		per = a.Capacity
 	}
 	o, err := g.payWhatYouCanOffer(per)
 	if err != nil {

@@ -68,12 +68,12 @@ func (o *Offer) Text(locale string, breach BreachRule) string {
 		if last.Installment == o.Plan.Installment || len(rows) == 1 {
 			fmt.Fprintf(&b, map[string]string{"pt-BR": "%d parcelas mensais de %s", "es": "%d cuotas mensuales de %s", "en": "%d monthly installments of %s"}[loc], len(rows), f(o.Plan.Installment))
 		} else {
-			fmt.Fprintf(&b, map[string]string{"pt-BR": "%d parcelas mensais de %s e a última de %s", "es": "%d cuotas mensuales de %s y la última de %s", "en": "%d monthly installments of %s and a last one of %s"}[loc],
-				len(rows)-1, f(o.Plan.Installment), f(last.Installment))
+			fmt.Fprintf(&b, map[string]string{"pt-BR": "%d parcelas mensais (%d de %s e a última de %s)", "es": "%d cuotas mensuales (%d de %s y la última de %s)", "en": "%d monthly installments (%d of %s and a last one of %s)"}[loc],
+				len(rows), len(rows)-1, f(o.Plan.Installment), f(last.Installment))
 		}
 		fmt.Fprintf(&b, map[string]string{"pt-BR": ", de %s a %s", "es": ", del %s al %s", "en": ", from %s to %s"}[loc], rows[0].Due.Format(loc), last.Due.Format(loc))
-		fmt.Fprintf(&b, map[string]string{"pt-BR": "; juros de %s; custo efetivo total de %s. ", "es": "; interés de %s; costo efectivo total de %s. ", "en": "; interest %s; total effective cost %s. "}[loc],
-			o.Plan.MonthlyRate.Format(loc), o.Cost.CETYearly.Format(loc))
+		fmt.Fprintf(&b, map[string]string{"pt-BR": "; juros de %s; custo efetivo total (CET) de %s. ", "es": "; interés de %s; costo efectivo total de %s. ", "en": "; interest %s; total effective cost %s. "}[loc],
+			o.Plan.MonthlyRate.RoundPercent(4).Format(loc), strings.TrimSuffix(o.Cost.CETYearly.RoundPercent(2).Format(loc), "."))
 		if rows[0].OnTime < rows[0].Installment {
 			fmt.Fprintf(&b, map[string]string{"pt-BR": "Pagando cada parcela até o vencimento, paga %s na primeira. ", "es": "Pagando cada cuota a tiempo, paga %s en la primera. ", "en": "Paying each installment on time, the first is %s. "}[loc], f(rows[0].OnTime))
 		}

@@ -263,6 +263,23 @@ func NthRoot(x *big.Rat, n int) *big.Rat {
 	return out
 }
 
+// RoundPercent returns r rounded half-even to this many decimals of a
+// percent, for display (a CET is shown with two).
+func (r Rate) RoundPercent(decimals int) Rate {
+	if decimals < 0 || decimals >= 10 {
+		return r
+	}
+	step := Scale / 100
+	for i := 0; i < decimals; i++ {
+		step /= 10
+	}
+	q, rem := r.units/step, r.units%step
+	if 2*rem > step || (2*rem == step && q%2 == 1) {
+		q++
+	}
+	return Rate{q * step, r.period}
+}
+
 // String is the canonical, parseable form with a dot: "2.5%am", "2%".
 func (r Rate) String() string { return unitsPercent(r.units, ".") + "%" + r.period.String() }
 

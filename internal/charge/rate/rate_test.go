@@ -70,6 +70,14 @@ func TestFormat(t *testing.T) {
 	}
 }
 
+func TestRoundPercent(t *testing.T) {
+	for in, want := range map[string]string{"24,6188%aa": "24.62%aa", "1,125%": "1.12%", "1,135%": "1.14%", "2%am": "2%am", "0,004%": "0%"} {
+		if got := MustParse(in).RoundPercent(2).String(); got != want {
+			t.Errorf("RoundPercent(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
 func TestOf(t *testing.T) {
 	got, err := MustParse("2%").Of(money.MustParse("1.500,00"), money.HalfUp)
 	if err != nil || got != money.MustParse("30,00") {
