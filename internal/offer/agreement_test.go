@@ -103,7 +103,7 @@ func TestBreach(t *testing.T) {
 		{"later installment breach", []charge.Payment{pay("2026-11-27", down.Amount), pay("2026-12-28", i1.OnTime)}, "2027-02-27", StateBroken, false, 2},
 		{"late payment at full amount keeps it", []charge.Payment{pay("2026-11-27", down.Amount), pay("2027-01-20", i1.Amount)}, "2027-01-25", StateCurrent, false, 2},
 		{"late payment at the discounted amount is short", []charge.Payment{pay("2026-11-27", down.Amount), pay("2027-01-20", i1.OnTime)}, "2027-01-25", StateLate, false, 1},
-		{"all paid", []charge.Payment{pay("2026-11-27", down.Amount), pay("2026-12-20", i1.OnTime + i2.OnTime + a.Installments[3].OnTime)}, "2027-04-01", StateSettled, false, 4},
+		{"all paid", []charge.Payment{pay("2026-11-27", down.Amount), pay("2026-12-20", i1.OnTime+i2.OnTime+a.Installments[3].OnTime)}, "2027-04-01", StateSettled, false, 4},
 	}
 	for _, tt := range tests {
 		st, err := a.Evaluate(tt.pays, date.MustParse(tt.asOf))
