@@ -206,6 +206,12 @@ func (g *generator) debtor(i int) *debtorRec {
 	d.ExtID = extID(g.opts.Seed, i)
 	company := chance(r, 60)
 	pl := g.places.draw(r)
+	d.Locale = "pt-BR"
+	if k := r.IntN(1000); k < 12 {
+		d.Locale = "es"
+	} else if k < 17 {
+		d.Locale = "en"
+	}
 	var first, last string
 	if company {
 		d.Kind = domain.Company
@@ -218,18 +224,19 @@ func (g *generator) debtor(i int) *debtorRec {
 	} else {
 		d.Kind = domain.Person
 		d.Document = taxid.GenerateCPF(r).Number
-		d.Name, first, last = personName(r)
+		switch d.Locale {
+		case "es":
+			d.Name, first, last = foreignName(r, spanishFirst, spanishLast, 2)
+		case "en":
+			d.Name, first, last = foreignName(r, englishFirst, englishLast, 1)
+		default:
+			d.Name, first, last = personName(r)
+		}
 		age := 18 + r.IntN(23) + r.IntN(30)
 		if chance(r, 80) {
 			age = between(r, 66, 92)
 		}
 		d.Birth = g.opts.AsOf.AddDays(-(age*365 + r.IntN(365)))
-	}
-	d.Locale = "pt-BR"
-	if k := r.IntN(1000); k < 12 {
-		d.Locale = "es"
-	} else if k < 17 {
-		d.Locale = "en"
 	}
 	d.TimeZone = pl.zone
 	d.Address = address(r, pl)
@@ -338,6 +345,19 @@ func personName(r *rand.Rand) (name, first, last string) {
 		last = s.s
 	}
 	return string(buf), first, last
+}
+
+// foreignName is the name of a debtor who reads Spanish or English: an
+// immigrant from a neighbouring country (two family names, as Spanish
+// naming goes) or from an English-speaking one.
+func foreignName(r *rand.Rand, firsts, lasts []string, surnames int) (name, first, last string) {
+	first = firsts[r.IntN(len(firsts))]
+	name = first
+	for range surnames {
+		last = lasts[r.IntN(len(lasts))]
+		name += " " + last
+	}
+	return name, first, last
 }
 
 func companyName(r *rand.Rand, id taxid.ID) (name, first, last string) {

@@ -184,3 +184,18 @@ var complements = []weighted{
 	{"", 60}, {"Casa", 5}, {"Casa 2", 3}, {"Fundos", 3}, {"Apto %d", 14}, {"Bloco %c Apto %d", 6},
 	{"Sala %d", 2}, {"Loja %d", 1}, {"Lote %d", 2}, {"Quadra %d Lote %d", 2}, {"Térreo", 2},
 }
+
+// Names of debtors whose language is Spanish (immigrants from Venezuela,
+// Bolivia, Paraguay, Argentina …) or English.
+var (
+	spanishFirst = []string{"José Luis", "Carlos Alberto", "María José", "Juan Carlos", "Luis Miguel", "Ana María",
+		"Jorge", "Alejandra", "Daniela", "Fernando", "Gabriela", "Ricardo", "Valentina", "Andrés", "Camila", "Diego",
+		"Rosa María", "Francisco Javier", "Yolanda", "Néstor", "Mariela", "Yenny", "Wilmer", "Yuleidy"}
+	spanishLast = []string{"González", "Rodríguez", "Pérez", "Hernández", "García", "Martínez", "López", "Sánchez",
+		"Ramírez", "Torres", "Flores", "Rivera", "Gómez", "Díaz", "Morales", "Quispe", "Mamani", "Benítez", "Acosta",
+		"Villalba", "Castillo", "Rojas", "Vargas", "Medina"}
+	englishFirst = []string{"John", "Mary", "James", "Patricia", "Michael", "Jennifer", "David", "Linda", "Robert",
+		"Elizabeth", "William", "Sarah", "Thomas", "Emily", "Daniel", "Grace"}
+	englishLast = []string{"Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Taylor",
+		"Anderson", "Thomas", "Moore", "Clarke", "Walker", "O'Brien", "Campbell"}
+)
