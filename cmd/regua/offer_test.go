@@ -1,0 +1,103 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const testPolicy = "../../internal/offer/testdata/policy.json"
+
+func TestOfferSimulate(t *testing.T) {
+	args := []string{"offer", "simulate", "--principal", "1500,00", "--due", "2026-05-10", "--as-of", "2026-11-24", "--fine", "2%", "--interest", "1%am", "--policy", testPolicy}
+	code, out, errOut := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"Multa de 2% sobre R$ 1.500,00: R$ 30,00 (trinta reais).",
+		"Total devido em 24/11/2026: R$ 1.629,00",
+		"1. Pagamento à vista",
+		"Pague R$ 1.509,90 até 27/11/2026",
+		"Entrada + 3 parcelas",
+		"due_date_change: only for a first short delay",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, errOut = runCLI(t, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("--json exit %d: %s", code, errOut)
+	}
+	var menu struct {
+		Owed   string `json:"owed"`
+		Offers []struct {
+			Kind  string `json:"kind"`
+			Total string `json:"total"`
+			Text  string `json:"text"`
+		} `json:"offers"`
+		Breakdown struct {
+			Open map[string]string `json:"open"`
+		} `json:"breakdown"`
+		Words []string `json:"words"`
+	}
+	if err := json.Unmarshal([]byte(out), &menu); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, out)
+	}
+	if menu.Owed != "1629.00" || menu.Offers[0].Kind != "full" || menu.Offers[0].Total != "1509.90" || menu.Breakdown.Open["interest"] != "99.00" || len(menu.Words) == 0 || menu.Offers[0].Text == "" {
+		t.Errorf("JSON menu %+v", menu)
+	}
+}
+
+func TestOfferSimulateExtras(t *testing.T) {
+	dir := t.TempDir()
+	ipca := filepath.Join(dir, "ipca.csv")
+	if err := os.WriteFile(ipca, []byte("2026-05;0,26\n2026-06;0,24\n2026-07;0,26\n2026-08;-0,11\n2026-09;0,48\n2026-10;0,09\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "offer", "simulate", "--principal", "1500,00", "--due", "2026-05-10", "--as-of", "2026-11-24",
+		"--fine", "2%", "--interest", "1%am", "--compound", "--correction-index", ipca, "--paid", "500,00@2026-07-10", "--locale", "en", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"correction": "`) || !strings.Contains(out, "Monetary correction by IPCA") || !strings.Contains(out, "already paid") {
+		t.Errorf("output:\n%s", out)
+	}
+	// A month missing from the index table is named.
+	code, _, errOut = runCLI(t, "offer", "simulate", "--principal", "1500,00", "--due", "2026-05-10", "--as-of", "2026-12-24",
+		"--fine", "2%", "--interest", "1%am", "--correction-index", ipca)
+	if code != 1 || !strings.Contains(errOut, "IPCA has no value for 2026-11") {
+		t.Errorf("missing month: %d %s", code, errOut)
+	}
+}
+
+func TestOfferSimulateErrors(t *testing.T) {
+	base := []string{"offer", "simulate", "--due", "2026-05-10", "--as-of", "2026-11-24", "--fine", "2%", "--interest", "1%am"}
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{append(base, "--fine", "10%", "--principal", "100,00"), 1, "over the legal cap"},
+		{append(base, "--principal", "-100,00"), 1, "amount must be positive"},
+		{append(base, "--principal", "abc"), 2, "invalid value"},
+		{append(base, "--principal", "100,00", "--interest", "1%"), 1, "needs a period"},
+		{append(base, "--principal", "100,00", "--interest", "2xam"), 2, "invalid value"},
+		{base, 2, "--principal is required"},
+		{append(base, "--principal", "100,00", "--caps", "zz"), 2, "unknown preset"},
+		{append(base, "--principal", "100,00", "--policy", "/nonexistent.json"), 1, "--policy"},
+		{append(base, "--principal", "100,00", "--policy", testPolicy, "--first-due", "2026-11-01"), 1, "in the past"},
+		{append(base, "--principal", "92233720368547758,07", "--interest", "100%am"), 1, "overflow"},
+		{[]string{"offer", "simulate", "--principal", "100,00", "--due", "2026-05-10", "--as-of", "2026-11-24"}, 1, "Taxa Legal"},
+		{[]string{"offer"}, 2, "regua offer {simulate}"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := runCLI(t, tt.args...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("regua %v: exit %d, stderr %q; want %d and %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+}
