@@ -77,7 +77,7 @@ func cnabParse(ctx context.Context, env *cliEnv, args []string) error {
 func cnabGenerate(_ context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "cnab generate")
 	layout := fs.Int("layout", 240, "240 or 400")
-	bank := fs.String("bank", "341", "bank code (240: 001, 033, 104, 237, 341; 400: 237, 341)")
+	bank := fs.String("bank", "341", "bank code: 001, 033, 104, 237, 341")
 	records := fs.Int("records", 1000, "number of settlements")
 	start := fs.Int64("start", 1, "first nosso número")
 	out := fs.String("out", "", "output file (default stdout)")

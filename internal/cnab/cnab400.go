@@ -1,6 +1,8 @@
 package cnab
 
 import (
+	"strings"
+
 	"github.com/regua/regua/internal/money"
 )
 
@@ -16,6 +18,15 @@ type layout400 struct {
 	trailerDetails                                                                                                                         span // count of type 1 records in the trailer, if the bank gives it
 	// remessa
 	pCompanyUse, pOurNumber, pDoc, pDue, pValue, pInterest, pDiscount, pRebate, pPayerDoc, pPayerName span
+	// detail is the record type of a detail: '1', or '7' for Banco do
+	// Brasil's convênio of 7 digits (which also accepts '1').
+	detail byte
+	// ourNumberWidth pads what the file carries to the boleto's nosso
+	// número length (Santander's CNAB 400 has 7 digits of a 12-digit one).
+	ourNumberWidth int
+	// remittance is false for banks whose CNAB 400 remessa is not written
+	// or read here.
+	remittance bool
 }
 
 // Itaú CNAB 400 ("Cobrança – Itaú, layout de arquivos CNAB 400").
@@ -27,6 +38,7 @@ var itau400Layout = layout400{
 	rPayerName: span{325, 354}, rReasons: span{378, 385}, reasonWidth: 2, trailerDetails: span{213, 220},
 	pCompanyUse: span{38, 62}, pOurNumber: span{63, 70}, pDoc: span{111, 120}, pDue: span{121, 126}, pValue: span{127, 139},
 	pInterest: span{161, 173}, pDiscount: span{180, 192}, pRebate: span{206, 218}, pPayerDoc: span{221, 234}, pPayerName: span{235, 264},
+	detail: '1', remittance: true,
 }
 
 // Bradesco CNAB 400 ("Manual de Procedimentos Operacionais para Troca de
@@ -39,6 +51,41 @@ var bradesco400Layout = layout400{
 	rReasons: span{319, 328}, reasonWidth: 2,
 	pCompanyUse: span{38, 62}, pOurNumber: span{71, 81}, pDoc: span{111, 120}, pDue: span{121, 126}, pValue: span{127, 139},
 	pInterest: span{161, 173}, pDiscount: span{180, 192}, pRebate: span{206, 218}, pPayerDoc: span{221, 234}, pPayerName: span{235, 274},
+	detail: '1', remittance: true,
+}
+
+// Santander CNAB 400 return ("Layout de arquivos CNAB 400 – cobrança
+// Santander"): nosso número 063-069 with its DV at 070, error code 135-136
+// and up to three 3-digit reasons at 137-145, payer name 302-337.
+var santander400Layout = layout400{
+	name:        "Santander",
+	rCompanyUse: span{38, 62}, rOurNumber: span{63, 69}, rWallet: 108, rOccDate: span{111, 116}, rDoc: span{117, 126},
+	rReasons: span{137, 145}, reasonWidth: 3,
+	rDue: span{147, 152}, rValue: span{153, 165}, rFee: span{176, 188}, rIOF: span{215, 227}, rRebate: span{228, 240},
+	rDiscount: span{241, 253}, rPaid: span{254, 266}, rInterest: span{267, 279}, rCredit: span{296, 301},
+	rPayerName: span{302, 337}, detail: '1', ourNumberWidth: 12,
+}
+
+// Caixa CNAB 400 return (SIGCB): modalidade and nosso número 057-073 (17
+// digits), credit date at 294-299.
+var caixa400Layout = layout400{
+	name:        "Caixa",
+	rCompanyUse: span{32, 56}, rOurNumber: span{57, 73}, rWallet: 107, rOccDate: span{111, 116}, rDoc: span{117, 126},
+	rDue: span{147, 152}, rValue: span{153, 165}, rFee: span{176, 188}, rIOF: span{215, 227}, rRebate: span{228, 240},
+	rDiscount: span{241, 253}, rPaid: span{254, 266}, rInterest: span{267, 279}, rCredit: span{294, 299},
+	detail: '1',
+}
+
+// Banco do Brasil CNAB 400 return (CBR643, convênio of 7 digits, detail
+// type 7): nosso número 064-080, reason 087-088, credit date 176-181, fee
+// 182-188.
+var bb400Layout = layout400{
+	name:        "Banco do Brasil",
+	rCompanyUse: span{39, 63}, rOurNumber: span{64, 80}, rWallet: 107, rOccDate: span{111, 116}, rDoc: span{117, 126},
+	rReasons: span{87, 88}, reasonWidth: 2,
+	rDue: span{147, 152}, rValue: span{153, 165}, rCredit: span{176, 181}, rFee: span{182, 188}, rIOF: span{215, 227},
+	rRebate: span{228, 240}, rDiscount: span{241, 253}, rPaid: span{254, 266}, rInterest: span{267, 279},
+	detail: '7',
 }
 
 func layoutFor400(bank string) (layout400, bool) {
@@ -47,6 +94,12 @@ func layoutFor400(bank string) (layout400, bool) {
 		return itau400Layout, true
 	case "237":
 		return bradesco400Layout, true
+	case "033":
+		return santander400Layout, true
+	case "104":
+		return caixa400Layout, true
+	case "001":
+		return bb400Layout, true
 	}
 	return layout400{}, false
 }
@@ -67,7 +120,10 @@ func scan400(lr *lineReader, l line, fn func(*Record) error) (FileInfo, error) {
 	info.Bank = string(l.raw(77, 79))
 	lay, ok := layoutFor400(info.Bank)
 	if !ok {
-		return info, errAt(l.no, 77, 79, "código do banco", "CNAB 400 of bank %q is not read here (Itaú 341 and Bradesco 237 are; use CNAB 240 for the others)", info.Bank)
+		return info, errAt(l.no, 77, 79, "código do banco", "CNAB 400 of bank %q is not read here (001, 033, 104, 237 and 341 are)", info.Bank)
+	}
+	if info.Kind == Remittance && !lay.remittance {
+		return info, errAt(l.no, 2, 2, "identificação do arquivo", "CNAB 400 remessa of %s is not read here (its retorno is)", lay.name)
 	}
 	info.CompanyName = l.text(47, 76)
 	var err error
@@ -100,7 +156,7 @@ func scan400(lr *lineReader, l line, fn func(*Record) error) (FileInfo, error) {
 			return info, err
 		}
 		switch t := l.b[0]; {
-		case t == '1':
+		case t == lay.detail || t == '1':
 			details++
 			r := &scratch
 			*r = Record{Line: l.no, Layout: CNAB400, Bank: info.Bank, Code: string(l.raw(109, 110))}
@@ -195,13 +251,18 @@ func detail400(l line, r *Record, lay layout400, full bool) error {
 	}
 	r.OurNumberRaw = l.text(lay.rOurNumber.from, lay.rOurNumber.to)
 	r.OurNumber = r.OurNumberRaw
+	if lay.ourNumberWidth > 0 && len(r.OurNumber) < lay.ourNumberWidth {
+		r.OurNumber = strings.Repeat("0", lay.ourNumberWidth-len(r.OurNumber)) + r.OurNumber
+	}
 	r.Wallet = l.text(lay.rWallet, lay.rWallet)
 	r.DocumentNumber = l.text(lay.rDoc.from, lay.rDoc.to)
 	r.CompanyUse = l.text(lay.rCompanyUse.from, lay.rCompanyUse.to)
 	if lay.rPayerName.from > 0 {
 		r.PayerName = l.text(lay.rPayerName.from, lay.rPayerName.to)
 	}
-	r.Reasons = reasons(l.text(lay.rReasons.from, lay.rReasons.to), lay.reasonWidth)
+	if lay.rReasons.from > 0 {
+		r.Reasons = reasons(l.text(lay.rReasons.from, lay.rReasons.to), lay.reasonWidth)
+	}
 	r.Occurrence, r.Description = classify(CNAB400, r.Bank, r.Code, r.Reasons)
 	return nil
 }

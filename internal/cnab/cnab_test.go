@@ -275,14 +275,15 @@ func TestBadFiles400(t *testing.T) {
 			t.Errorf("%s: %v; want line %d field %q", c.name, err, c.line, c.field)
 		}
 	}
-	// A bank whose CNAB 400 is not read here is named.
+	// A bank whose CNAB 400 is not read here is named; so is a remessa
+	// of a bank whose CNAB 400 remessa is not written.
 	h.Bank = "001"
-	if _, err := WriteReturn(&buf, h, nil); err == nil {
-		t.Error("writing BB CNAB 400 should be refused")
+	if _, err := WriteRemittance(&buf, h, slices.Values(titles(1))); err == nil {
+		t.Error("writing a BB CNAB 400 remessa should be refused")
 	}
-	other := edit(good, func(ls []string) []string { ls[0] = setAt(ls[0], 77, "001"); return ls })
+	other := edit(good, func(ls []string) []string { ls[0] = setAt(ls[0], 77, "756"); return ls })
 	if _, err := Validate(bytes.NewReader(other), Options{}); err == nil || !strings.Contains(err.Error(), "not read here") {
-		t.Errorf("BB CNAB 400: %v", err)
+		t.Errorf("Sicoob CNAB 400: %v", err)
 	}
 }
 
@@ -419,4 +420,48 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("%d records, info says %d", len(recs), info.Records)
 		}
 	})
+}
+
+// Banco do Brasil (CBR643, detail type 7), Caixa (SIGCB) and Santander
+// CNAB 400 returns: written at the positions of their layouts, read back.
+func TestReturn400OtherBanks(t *testing.T) {
+	cases := []struct {
+		bank, settle string
+		detail       byte
+	}{{"001", "06", '7'}, {"104", "21", '1'}, {"033", "06", '1'}}
+	for _, c := range cases {
+		h := Header{Layout: CNAB400, Bank: c.bank, Created: day, Beneficiary: beneficiaryFor(c.bank)}
+		ti := titles(1)[0]
+		evs := []Event{
+			{Title: ti, Code: c.settle, Paid: ti.Amount + 10, Interest: 10, Fee: 99, OccurredOn: day, CreditOn: day.AddDate(0, 0, 1)},
+			{Title: ti, Code: "03", Reasons: []string{"08"}, OccurredOn: day},
+		}
+		var buf bytes.Buffer
+		if _, err := WriteReturn(&buf, h, slices.Values(evs)); err != nil {
+			t.Fatalf("%s: %v", c.bank, err)
+		}
+		if ls := strings.Split(buf.String(), "\r\n"); ls[1][0] != c.detail {
+			t.Errorf("%s: detail record type %q", c.bank, ls[1][0])
+		}
+		recs, info, err := Parse(buf.Bytes(), Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.bank, err)
+		}
+		want := expectedOurNumber(t, c.bank, h.Beneficiary, ti.OurNumber)
+		r := recs[0]
+		if info.Records != 2 || r.OurNumber != want || r.Occurrence != Settled || r.PaidAmount != ti.Amount+10 || r.Interest != 10 ||
+			r.Fee != 99 || r.CreditDate != "2026-03-11" || r.DueDate != ti.Due.Format("2006-01-02") {
+			t.Errorf("%s: %+v (want nn %s)", c.bank, r, want)
+		}
+		if c.bank != "104" && !slices.Equal(recs[1].Reasons, []string{map[string]string{"001": "08", "033": "008"}[c.bank]}) {
+			t.Errorf("%s: reasons %v", c.bank, recs[1].Reasons)
+		}
+	}
+	// Caixa numbers its entries differently: 03 is not a rejection there.
+	if o, _ := classify(CNAB400, "104", "03", nil); o != InstructionConfirmed {
+		t.Errorf("Caixa 400 code 03 = %s", o)
+	}
+	if o, _ := classify(CNAB400, "104", "99", nil); o != EntryRejected {
+		t.Errorf("Caixa 400 code 99 = %s", o)
+	}
 }

@@ -20,15 +20,21 @@ type Payment struct {
 	Payer     Party
 }
 
-// settlementCode is liquidação in every layout written here (FEBRABAN 240,
-// Santander 240, Itaú 400 and Bradesco 400 all use 06).
-const settlementCode = "06"
+// settlementCode is the code of a plain liquidação: 06 in every layout
+// here except Caixa's CNAB 400, which numbers it 21.
+func settlementCode(layout Layout, bank string) string {
+	if layout == CNAB400 && bank == "104" {
+		return "21"
+	}
+	return "06"
+}
 
 // GenerateReturn writes a valid return file in which every payment is a
 // settlement (liquidação), streaming: a million payments take no more
 // memory than one. The fee, when not zero, is debited from each net
 // amount.
 func GenerateReturn(w io.Writer, h Header, fee money.Money, payments iter.Seq[Payment]) (FileInfo, error) {
+	code := settlementCode(h.Layout, h.Bank)
 	return WriteReturn(w, h, func(yield func(Event) bool) {
 		for p := range payments {
 			paid := p.Paid
@@ -39,7 +45,7 @@ func GenerateReturn(w io.Writer, h Header, fee money.Money, payments iter.Seq[Pa
 			e := Event{
 				Title: Title{OurNumber: p.OurNumber, DocumentNumber: p.OurNumber, CompanyUse: "NN" + p.OurNumber,
 					Due: p.Due, Amount: p.Amount, Payer: p.Payer},
-				Code: settlementCode, Paid: paid, Fee: fee, Net: paid - fee, OccurredOn: p.PaidOn, CreditOn: credit,
+				Code: code, Paid: paid, Fee: fee, Net: paid - fee, OccurredOn: p.PaidOn, CreditOn: credit,
 			}
 			if paid > p.Amount {
 				e.Interest = paid - p.Amount

@@ -124,6 +124,101 @@ var bradesco400 = map[string]occ{
 	"55": {Protest, "Sustado judicial"},
 }
 
+// santander400 is Santander's CNAB 400 table (it differs from its CNAB 240
+// one from code 17 on).
+var santander400 = map[string]occ{
+	"02": {EntryConfirmed, "Entrada de título confirmada"},
+	"03": {EntryRejected, "Entrada de título rejeitada"},
+	"06": {Settled, "Liquidação"},
+	"07": {Settled, "Liquidação por conta"},
+	"08": {Settled, "Liquidação por saldo"},
+	"09": {WrittenOff, "Baixa automática"},
+	"10": {WrittenOff, "Título baixado conforme instrução"},
+	"11": {Other, "Em ser"},
+	"12": {InstructionConfirmed, "Abatimento concedido"},
+	"13": {InstructionConfirmed, "Abatimento cancelado"},
+	"14": {InstructionConfirmed, "Prorrogação de vencimento"},
+	"15": {Protest, "Confirmação de protesto"},
+	"16": {Other, "Título já baixado/liquidado"},
+	"17": {Settled, "Liquidado em cartório"},
+	"19": {Protest, "Recebimento da instrução de protesto"},
+	"20": {Protest, "Recebimento da instrução de não protestar"},
+	"21": {Protest, "Título enviado a cartório"},
+	"22": {Protest, "Título retirado de cartório"},
+	"23": {Protest, "Remessa a cartório"},
+	"24": {Fee, "Custas de cartório"},
+	"25": {Protest, "Protestar título"},
+	"26": {Protest, "Sustar protesto"},
+	"27": {InstructionConfirmed, "Confirmação de alteração de outros dados"},
+	"28": {Fee, "Débito de tarifas e custas"},
+	"29": {Other, "Ocorrência do pagador"},
+	"30": {InstructionRejected, "Alteração de dados rejeitada"},
+	"32": {InstructionRejected, "Código de IOF inválido"},
+}
+
+// caixa400 is Caixa's SIGCB CNAB 400 table, numbered differently from
+// FEBRABAN's: 01 is the confirmed entry, 21 the settlement, 99 a rejection.
+var caixa400 = map[string]occ{
+	"01": {EntryConfirmed, "Entrada confirmada"},
+	"02": {WrittenOff, "Baixa manual confirmada"},
+	"03": {InstructionConfirmed, "Abatimento concedido"},
+	"04": {InstructionConfirmed, "Abatimento cancelado"},
+	"05": {InstructionConfirmed, "Vencimento alterado"},
+	"06": {InstructionConfirmed, "Uso da empresa alterado"},
+	"07": {InstructionConfirmed, "Prazo de protesto alterado"},
+	"08": {InstructionConfirmed, "Prazo de devolução alterado"},
+	"09": {InstructionConfirmed, "Alteração confirmada"},
+	"10": {InstructionConfirmed, "Alteração com reemissão de boleto confirmada"},
+	"11": {InstructionConfirmed, "Alteração da opção de protesto para devolução"},
+	"12": {InstructionConfirmed, "Alteração da opção de devolução para protesto"},
+	"20": {Other, "Em ser"},
+	"21": {Settled, "Liquidação"},
+	"22": {Settled, "Liquidação em cartório"},
+	"23": {WrittenOff, "Baixa por devolução"},
+	"25": {WrittenOff, "Baixa por protesto"},
+	"26": {Protest, "Título enviado para cartório"},
+	"27": {Protest, "Sustação de protesto"},
+	"28": {Protest, "Estorno de protesto"},
+	"29": {Protest, "Estorno de sustação de protesto"},
+	"30": {InstructionConfirmed, "Alteração de título"},
+	"31": {Fee, "Tarifa sobre título vencido"},
+	"32": {Fee, "Outras tarifas de alteração"},
+	"33": {Other, "Estorno de baixa/liquidação"},
+	"34": {Fee, "Tarifas diversas"},
+	"99": {EntryRejected, "Rejeição do título"},
+}
+
+// bb400 is Banco do Brasil's CBR643 table (comandos).
+var bb400 = map[string]occ{
+	"02": {EntryConfirmed, "Confirmação de entrada de título"},
+	"03": {EntryRejected, "Comando recusado"},
+	"06": {Settled, "Liquidação normal"},
+	"09": {WrittenOff, "Baixa de título"},
+	"10": {WrittenOff, "Baixa solicitada"},
+	"11": {Other, "Títulos em ser"},
+	"12": {InstructionConfirmed, "Abatimento concedido"},
+	"13": {InstructionConfirmed, "Abatimento cancelado"},
+	"14": {InstructionConfirmed, "Alteração de vencimento"},
+	"15": {Settled, "Liquidação em cartório"},
+	"17": {Settled, "Liquidação de título sem registro"},
+	"19": {Protest, "Confirmação de instrução de protesto"},
+	"20": {Protest, "Sustação de protesto"},
+	"22": {InstructionConfirmed, "Alteração do endereço do pagador"},
+	"23": {Protest, "Encaminhado a cartório"},
+	"24": {Protest, "Retirado de cartório"},
+	"25": {Protest, "Protestado"},
+	"26": {InstructionRejected, "Instrução rejeitada"},
+	"27": {InstructionConfirmed, "Alteração de dados"},
+	"28": {Fee, "Débito de tarifas/custas"},
+	"29": {Other, "Ocorrências do pagador"},
+	"30": {InstructionRejected, "Alteração de dados rejeitada"},
+	"36": {InstructionConfirmed, "Concessão de desconto"},
+	"37": {InstructionConfirmed, "Cancelamento de desconto"},
+	"43": {Other, "Protesto ou sustação estornado"},
+	"44": {Other, "Baixa ou liquidação estornada"},
+	"45": {InstructionConfirmed, "Dados alterados"},
+}
+
 // classify maps a bank's code to the common meaning. Santander reports a
 // boleto paid by its PIX QR code as baixa (09) with reason 92 by default:
 // that is a payment, and is classified as one.
@@ -135,6 +230,12 @@ func classify(layout Layout, bank, code string, rs []string) (Occurrence, string
 			table = itau400
 		case "237":
 			table = bradesco400
+		case "033":
+			table = santander400
+		case "104":
+			table = caixa400
+		case "001":
+			table = bb400
 		}
 	}
 	o, ok := table[code]

@@ -178,10 +178,11 @@ func write(out io.Writer, h Header, kind Kind, events iter.Seq[Event]) (FileInfo
 	case CNAB240:
 		err = write240(w, h, kind, events, &info)
 	case CNAB400:
-		if _, ok := layoutFor400(h.Bank); !ok {
-			return info, fmt.Errorf("cnab: CNAB 400 of bank %s is not written here (Itaú 341 and Bradesco 237 are)", h.Bank)
+		lay, ok := layoutFor400(h.Bank)
+		if !ok || kind == Remittance && !lay.remittance {
+			return info, fmt.Errorf("cnab: CNAB 400 %s of bank %s is not written here (remessa: Itaú 341 and Bradesco 237; retorno: also 001, 033, 104)", kind, h.Bank)
 		}
-		err = write400(w, h, kind, events, &info)
+		err = write400(w, h, lay, kind, events, &info)
 	default:
 		return info, fmt.Errorf("cnab: layout %d unknown", h.Layout)
 	}
@@ -492,7 +493,7 @@ func segU240(h Header, batch, seq int, e Event) rec {
 
 // --- CNAB 400 ---------------------------------------------------------------
 
-func write400(w *writer, h Header, kind Kind, events iter.Seq[Event], info *FileInfo) error {
+func write400(w *writer, h Header, lay layout400, kind Kind, events iter.Seq[Event], info *FileInfo) error {
 	b := h.Beneficiary
 	itau := h.Bank == "341"
 	r := newRec(400)
@@ -501,17 +502,22 @@ func write400(w *writer, h Header, kind Kind, events iter.Seq[Event], info *File
 	r.put(3, 9, map[Kind]string{Return: "RETORNO", Remittance: "REMESSA"}[kind])
 	r.put(10, 11, "01")
 	r.put(12, 26, "COBRANCA")
-	if itau {
+	switch h.Bank {
+	case "341":
 		r.digits(27, 30, b.Agency)
 		r.put(31, 32, "00")
 		r.digits(33, 37, b.Account)
 		r.put(38, 38, b.AccountDV)
-	} else {
+	case "237":
 		r.digits(27, 46, b.Agreement)
+	default:
+		r.digits(27, 30, b.Agency)
+		r.digits(31, 36, b.Agreement)
 	}
 	r.put(47, 76, b.Name)
 	r.put(77, 79, h.Bank)
-	r.put(80, 94, map[bool]string{true: "BANCO ITAU SA", false: "BRADESCO"}[itau])
+	r.put(80, 94, map[string]string{"001": "BANCO DO BRASIL", "033": "SANTANDER", "104": "C ECON FEDERAL",
+		"237": "BRADESCO", "341": "BANCO ITAU SA"}[h.Bank])
 	r.date6(95, ymd(h.Created))
 	switch {
 	case kind == Remittance && !itau:
@@ -547,8 +553,13 @@ func write400(w *writer, h Header, kind Kind, events iter.Seq[Event], info *File
 			d = bradescoRemittance(h, e)
 		case itau:
 			d = itauReturn(h, e)
-		default:
+		case h.Bank == "237":
 			d = bradescoReturn(h, e)
+		default:
+			var err error
+			if d, err = genericReturn400(h, lay, e); err != nil {
+				return fmt.Errorf("cnab: title %d: %w", count, err)
+			}
 		}
 		d.num(395, 400, int64(w.lines+1))
 		w.line(d)
@@ -740,4 +751,55 @@ func bradescoReturn(h Header, e Event) rec {
 	r.date6(296, ymd(e.CreditOn))
 	r.put(319, 328, strings.Join(e.Reasons, ""))
 	return r
+}
+
+// genericReturn400 writes a return detail at the positions of lay (Banco
+// do Brasil, Caixa and Santander).
+func genericReturn400(h Header, lay layout400, e Event) (rec, error) {
+	b := h.Beneficiary
+	acc := boleto.Account{Bank: h.Bank, Agency: b.Agency, Account: b.Account, Wallet: b.Wallet, Agreement: b.Agreement, OurNumber: e.OurNumber}
+	ff, err := boleto.EncodeFreeField(acc)
+	if err != nil {
+		return nil, err
+	}
+	nn := ff.OurNumber
+	if w := lay.rOurNumber.to - lay.rOurNumber.from + 1; len(strings.TrimLeft(nn, "0")) > w {
+		return nil, fmt.Errorf("nosso número %s does not fit the %d positions of %s's CNAB 400", nn, w, lay.name)
+	}
+	r := newRec(400)
+	r[0] = lay.detail
+	r.num(2, 3, docType(b.Document))
+	r.digits(4, 17, b.Document)
+	r.put(lay.rCompanyUse.from, lay.rCompanyUse.to, e.CompanyUse)
+	r.digits(lay.rOurNumber.from, lay.rOurNumber.to, nn)
+	if h.Bank == "033" {
+		r.put(lay.rOurNumber.to+1, lay.rOurNumber.to+1, ff.OurNumberDV)
+	}
+	r.put(lay.rWallet, lay.rWallet, "1")
+	r.digits(109, 110, e.Code)
+	r.dateN(lay.rOccDate.from, ymd(e.OccurredOn), 6)
+	r.put(lay.rDoc.from, lay.rDoc.to, e.DocumentNumber)
+	r.dateN(lay.rDue.from, ymd(e.Due), 6)
+	r.num(lay.rValue.from, lay.rValue.to, int64(e.Amount))
+	r.num(lay.rFee.from, lay.rFee.to, int64(e.Fee))
+	r.num(lay.rIOF.from, lay.rIOF.to, int64(e.IOF))
+	r.num(lay.rRebate.from, lay.rRebate.to, int64(e.Rebate))
+	r.num(lay.rDiscount.from, lay.rDiscount.to, int64(e.Discount))
+	r.num(lay.rPaid.from, lay.rPaid.to, int64(e.Paid))
+	r.num(lay.rInterest.from, lay.rInterest.to, int64(e.Interest))
+	r.dateN(lay.rCredit.from, ymd(e.CreditOn), 6)
+	if lay.rReasons.from > 0 {
+		var rs strings.Builder
+		for _, c := range e.Reasons {
+			for len(c) < lay.reasonWidth {
+				c = "0" + c
+			}
+			rs.WriteString(c)
+		}
+		r.put(lay.rReasons.from, lay.rReasons.to, rs.String())
+	}
+	if lay.rPayerName.from > 0 {
+		r.put(lay.rPayerName.from, lay.rPayerName.to, e.Payer.Name)
+	}
+	return r, nil
 }
