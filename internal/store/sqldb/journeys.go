@@ -1,0 +1,719 @@
+package sqldb
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/store"
+)
+
+var _ store.JourneyStore = (*DB)(nil)
+
+const journeyCols = `id, key, name, status, current_version, created_at, updated_at`
+
+func scanJourney(sc interface{ Scan(...any) error }, tenant domain.TenantID) (store.Journey, error) {
+	j := store.Journey{TenantID: tenant}
+	var st string
+	err := sc.Scan(&j.ID, &j.Key, &j.Name, &st, &j.Version, tm(&j.CreatedAt), tm(&j.UpdatedAt))
+	j.Status = store.JourneyStatus(st)
+	return j, err
+}
+
+const versionCols = `id, journey_id, version, definition, author, created_at`
+
+func scanVersion(sc interface{ Scan(...any) error }, tenant domain.TenantID) (store.JourneyVersion, error) {
+	v := store.JourneyVersion{TenantID: tenant}
+	var def string
+	err := sc.Scan(&v.ID, &v.JourneyID, &v.Version, &def, &v.Author, tm(&v.CreatedAt))
+	v.Definition = json.RawMessage(def)
+	return v, err
+}
+
+func (db *DB) SaveJourney(ctx context.Context, tenant domain.TenantID, key, name string, def json.RawMessage, author string) (store.Journey, store.JourneyVersion, error) {
+	var j store.Journey
+	var v store.JourneyVersion
+	at := now()
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		j, err = scanJourney(tx.QueryRowContext(ctx, db.Rebind(`SELECT `+journeyCols+` FROM journeys WHERE tenant_id = ? AND key = ?`), tenant, key), tenant)
+		if errors.Is(err, sql.ErrNoRows) {
+			j = store.Journey{TenantID: tenant, Key: key, Name: name, Status: store.JourneyDraft, CreatedAt: at, UpdatedAt: at}
+			err = tx.QueryRowContext(ctx, db.Rebind(`INSERT INTO journeys (tenant_id, key, name, status, current_version, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) RETURNING id`),
+				tenant, key, name, string(j.Status), at, at).Scan(&j.ID)
+		}
+		if err != nil {
+			return err
+		}
+		if j.Version > 0 {
+			cur, err := scanVersion(tx.QueryRowContext(ctx, db.Rebind(`SELECT `+versionCols+` FROM journey_versions WHERE tenant_id = ? AND journey_id = ? AND version = ?`), tenant, j.ID, j.Version), tenant)
+			if err != nil {
+				return err
+			}
+			if bytes.Equal(compactJSON(cur.Definition), compactJSON(def)) && j.Name == name {
+				v = cur
+				return nil
+			}
+		}
+		v = store.JourneyVersion{TenantID: tenant, JourneyID: j.ID, Version: j.Version + 1, Definition: compactJSON(def), Author: author, CreatedAt: at}
+		if err := tx.QueryRowContext(ctx, db.Rebind(`INSERT INTO journey_versions (tenant_id, journey_id, version, definition, author, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+			tenant, j.ID, v.Version, string(v.Definition), author, at).Scan(&v.ID); err != nil {
+			return err
+		}
+		j.Version, j.Name, j.UpdatedAt = v.Version, name, at
+		_, err = tx.ExecContext(ctx, db.Rebind(`UPDATE journeys SET current_version = ?, name = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`), v.Version, name, at, tenant, j.ID)
+		return err
+	})
+	if err != nil {
+		return j, v, fmt.Errorf("save journey %s: %w", key, err)
+	}
+	return j, v, nil
+}
+
+func compactJSON(b []byte) []byte {
+	var out bytes.Buffer
+	if err := json.Compact(&out, b); err != nil {
+		return b
+	}
+	return out.Bytes()
+}
+
+func (db *DB) Journey(ctx context.Context, tenant domain.TenantID, key string) (store.Journey, error) {
+	j, err := scanJourney(db.sql.QueryRowContext(ctx, db.Rebind(`SELECT `+journeyCols+` FROM journeys WHERE tenant_id = ? AND key = ?`), tenant, key), tenant)
+	return j, notFound(err, "journey "+key)
+}
+
+func (db *DB) Journeys(ctx context.Context, tenant domain.TenantID) ([]store.Journey, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT `+journeyCols+` FROM journeys WHERE tenant_id = ? ORDER BY key`), tenant)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Journey
+	for rows.Next() {
+		j, err := scanJourney(rows, tenant)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) JourneyVersion(ctx context.Context, tenant domain.TenantID, journeyID int64, n int) (store.JourneyVersion, error) {
+	q := `SELECT ` + versionCols + ` FROM journey_versions WHERE tenant_id = ? AND journey_id = ? AND version = ?`
+	args := []any{tenant, journeyID, n}
+	if n == 0 {
+		q = `SELECT v.id, v.journey_id, v.version, v.definition, v.author, v.created_at FROM journey_versions v JOIN journeys j ON j.tenant_id = v.tenant_id AND j.id = v.journey_id AND j.current_version = v.version WHERE v.tenant_id = ? AND v.journey_id = ?`
+		args = args[:2]
+	}
+	v, err := scanVersion(db.sql.QueryRowContext(ctx, db.Rebind(q), args...), tenant)
+	return v, notFound(err, fmt.Sprintf("journey %d version %d", journeyID, n))
+}
+
+func (db *DB) JourneyVersionByID(ctx context.Context, tenant domain.TenantID, id int64) (store.JourneyVersion, error) {
+	v, err := scanVersion(db.sql.QueryRowContext(ctx, db.Rebind(`SELECT `+versionCols+` FROM journey_versions WHERE tenant_id = ? AND id = ?`), tenant, id), tenant)
+	return v, notFound(err, fmt.Sprintf("journey version %d", id))
+}
+
+func (db *DB) SetJourneyStatus(ctx context.Context, tenant domain.TenantID, key string, s store.JourneyStatus) error {
+	switch s {
+	case store.JourneyDraft, store.JourneyActive, store.JourneyPaused:
+	default:
+		return fmt.Errorf("journey %s: unknown status %q", key, s)
+	}
+	res, err := db.Exec(ctx, `UPDATE journeys SET status = ?, updated_at = ? WHERE tenant_id = ? AND key = ?`, string(s), now(), tenant, key)
+	if err != nil {
+		return fmt.Errorf("journey %s: %w", key, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("journey %s: %w", key, store.ErrNotFound)
+	}
+	return nil
+}
+
+// openCase is the SQL condition of an installment with something to pay.
+const openCase = `i.paid < i.amount AND i.status <> 'cancelled'`
+
+func (db *DB) MaxDebtID(ctx context.Context, tenant domain.TenantID) (int64, error) {
+	var n sql.NullInt64
+	err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT MAX(id) FROM debts WHERE tenant_id = ?`), tenant).Scan(&n)
+	return n.Int64, err
+}
+
+func (db *DB) EnrolCandidates(ctx context.Context, tenant domain.TenantID, afterDebt, uptoDebt int64, asOf date.Date) ([]store.EnrolCandidate, error) {
+	q := `SELECT d.id, d.debtor_id, d.product, d.delay_reason, b.kind, b.locale, b.uf,
+	  MIN(CASE WHEN ` + openCase + ` THEN i.due_date END),
+	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT),
+	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` AND i.due_date < ? THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT),
+	  COUNT(CASE WHEN ` + openCase + ` AND i.due_date < ? THEN 1 END)
+	FROM debts d
+	JOIN debtors b ON b.tenant_id = d.tenant_id AND b.id = d.debtor_id
+	LEFT JOIN installments i ON i.tenant_id = d.tenant_id AND i.debt_id = d.id
+	WHERE d.tenant_id = ? AND d.id > ? AND d.id <= ? AND d.status = 'open'
+	  AND NOT EXISTS (SELECT 1 FROM journey_enrolments e WHERE e.tenant_id = d.tenant_id AND e.debt_id = d.id AND e.state = 'active')
+	GROUP BY d.id, b.id ORDER BY d.id`
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), asOf, asOf, tenant, afterDebt, uptoDebt)
+	if err != nil {
+		return nil, fmt.Errorf("enrol candidates: %w", err)
+	}
+	var out []store.EnrolCandidate
+	debtors := map[int64]bool{}
+	for rows.Next() {
+		var c store.EnrolCandidate
+		if err := rows.Scan(&c.DebtID, &c.DebtorID, &c.Product, &c.DelayReason, &c.Kind, &c.Locale, &c.UF, &c.Anchor, &c.Open, &c.Overdue, &c.InstallmentsOverdue); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		debtors[c.DebtorID] = true
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	rec, err := db.recurrence(ctx, tenant, debtors, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Recurrence = rec[out[i].DebtorID]
+	}
+	return out, nil
+}
+
+// recurrence counts, per debtor, installments due in the 12 months before
+// asOf that are overdue or were paid after their due date.
+func (db *DB) recurrence(ctx context.Context, tenant domain.TenantID, debtors map[int64]bool, asOf date.Date) (map[int64]int, error) {
+	keys := make([]any, 0, len(debtors))
+	for id := range debtors {
+		keys = append(keys, id)
+	}
+	type inst struct {
+		debtor int64
+		due    date.Date
+		late   bool
+	}
+	insts := map[int64]*inst{}
+	from := asOf.AddMonths(-12)
+	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: !db.pg})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	err = db.selectIn(ctx, tx, `SELECT i.id, d.debtor_id, i.due_date, `+openCase+` FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id
+	  WHERE i.tenant_id = ? AND i.due_date >= ? AND i.due_date < ? AND d.debtor_id IN (%s)`, []any{tenant, from, asOf}, keys, func(r *sql.Rows) error {
+		var id int64
+		var in inst
+		var open bool
+		if err := r.Scan(&id, &in.debtor, &in.due, &open); err != nil {
+			return err
+		}
+		in.late = open
+		insts[id] = &in
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recurrence: %w", err)
+	}
+	err = db.selectIn(ctx, tx, `SELECT installment_id, paid_at FROM payments WHERE tenant_id = ? AND debtor_id IN (%s)`, []any{tenant}, keys, func(r *sql.Rows) error {
+		var id int64
+		var at time.Time
+		if err := r.Scan(&id, tm(&at)); err != nil {
+			return err
+		}
+		if in, ok := insts[id]; ok && date.Of(at).After(in.due) {
+			in.late = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recurrence: %w", err)
+	}
+	out := map[int64]int{}
+	for _, in := range insts {
+		if in.late {
+			out[in.debtor]++
+		}
+	}
+	return out, nil
+}
+
+var enrolCols = []string{"tenant_id", "journey_id", "version_id", "debtor_id", "debt_id", "variant", "state", "anchor_kind", "anchor_date", "recurrence", "score", "agreement", "enrolled_on", "created_at"}
+
+func enrolRow(tenant domain.TenantID, e store.Enrolment, at time.Time) []any {
+	kind := e.AnchorKind
+	if kind == "" {
+		kind = "due"
+	}
+	return []any{tenant, e.JourneyID, e.VersionID, e.DebtorID, e.DebtID, e.Variant, string(store.EnrolActive), kind, e.AnchorDate, e.Recurrence, e.Score, e.Agreement, e.EnrolledOn, at}
+}
+
+func (db *DB) Enrol(ctx context.Context, tenant domain.TenantID, es []store.Enrolment) (int, error) {
+	n := 0
+	at := now()
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		n = 0
+		return db.insertMany(ctx, tx, "journey_enrolments", enrolCols, len(es), func(i int) []any { return enrolRow(tenant, es[i], at) },
+			"ON CONFLICT DO NOTHING RETURNING id", func(r *sql.Rows) error {
+				var id int64
+				n++
+				return r.Scan(&id)
+			})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("enrol: %w", err)
+	}
+	return n, nil
+}
+
+const enrolmentCols = `id, journey_id, version_id, debtor_id, debt_id, variant, state, stop_reason, anchor_kind, anchor_date, recurrence, score, agreement, promised_until, wants_person, enrolled_on, ended_on, created_at`
+
+func scanEnrolment(sc interface{ Scan(...any) error }, tenant domain.TenantID, extra ...any) (store.Enrolment, error) {
+	e := store.Enrolment{TenantID: tenant}
+	var st string
+	dest := []any{&e.ID, &e.JourneyID, &e.VersionID, &e.DebtorID, &e.DebtID, &e.Variant, &st, &e.StopReason, &e.AnchorKind, &e.AnchorDate, &e.Recurrence, &e.Score, &e.Agreement, &e.PromisedUntil, &e.WantsPerson, &e.EnrolledOn, &e.EndedOn, tm(&e.CreatedAt)}
+	err := sc.Scan(append(dest, extra...)...)
+	e.State = store.EnrolmentState(st)
+	return e, err
+}
+
+func (db *DB) Enrolments(ctx context.Context, tenant domain.TenantID, debtorID int64) ([]store.Enrolment, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT `+enrolmentCols+` FROM journey_enrolments WHERE tenant_id = ? AND debtor_id = ? ORDER BY id`), tenant, debtorID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Enrolment
+	for rows.Next() {
+		e, err := scanEnrolment(rows, tenant)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) Enrolment(ctx context.Context, tenant domain.TenantID, id int64) (store.Enrolment, error) {
+	e, err := scanEnrolment(db.sql.QueryRowContext(ctx, db.Rebind(`SELECT `+enrolmentCols+` FROM journey_enrolments WHERE tenant_id = ? AND id = ?`), tenant, id), tenant)
+	return e, notFound(err, fmt.Sprintf("enrolment %d", id))
+}
+
+// idList writes ids as a literal IN list: they are int64 from the store,
+// so no quoting is involved, and one statement serves any number of ids
+// without binding thousands of parameters.
+func idList(ids []int64) string {
+	b := make([]byte, 0, len(ids)*8)
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, "%d", id)
+	}
+	return string(b)
+}
+
+func (db *DB) EndEnrolments(ctx context.Context, tenant domain.TenantID, ids []int64, state store.EnrolmentState, reason string, on date.Date) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		return db.endEnrolments(ctx, tx, tenant, ids, state, reason, on)
+	})
+}
+
+func (db *DB) endEnrolments(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, ids []int64, state store.EnrolmentState, reason string, on date.Date) error {
+	for start := 0; start < len(ids); start += 5000 {
+		end := min(start+5000, len(ids))
+		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE journey_enrolments SET state = ?, stop_reason = ?, ended_on = ? WHERE tenant_id = ? AND state = 'active' AND id IN (`+idList(ids[start:end])+`)`),
+			string(state), reason, on, tenant); err != nil {
+			return fmt.Errorf("end enrolments: %w", err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) setOnLive(ctx context.Context, tenant domain.TenantID, debtID int64, col string, v any) error {
+	res, err := db.Exec(ctx, `UPDATE journey_enrolments SET `+col+` = ? WHERE tenant_id = ? AND debt_id = ? AND state = 'active'`, v, tenant, debtID)
+	if err != nil {
+		return fmt.Errorf("debt %d: %w", debtID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("debt %d has no active enrolment: %w", debtID, store.ErrNotFound)
+	}
+	return nil
+}
+
+func (db *DB) SetPromise(ctx context.Context, tenant domain.TenantID, debtID int64, until date.Date) error {
+	return db.setOnLive(ctx, tenant, debtID, "promised_until", until)
+}
+
+func (db *DB) SetWantsPerson(ctx context.Context, tenant domain.TenantID, debtID int64, wants bool) error {
+	return db.setOnLive(ctx, tenant, debtID, "wants_person", wants)
+}
+
+func (db *DB) PlanBound(ctx context.Context, tenant domain.TenantID, afterDebtor int64, n int) (int64, bool, error) {
+	var upto int64
+	err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT debtor_id FROM journey_enrolments WHERE tenant_id = ? AND state = 'active' AND debtor_id > ? ORDER BY debtor_id LIMIT 1 OFFSET ?`),
+		tenant, afterDebtor, max(n-1, 0)).Scan(&upto)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Fewer than n left: the last chunk runs to the end, if anything is left.
+		var any_ sql.NullInt64
+		if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT MAX(debtor_id) FROM journey_enrolments WHERE tenant_id = ? AND state = 'active' AND debtor_id > ?`), tenant, afterDebtor).Scan(&any_); err != nil {
+			return 0, false, err
+		}
+		return any_.Int64, any_.Valid, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return upto, true, nil
+}
+
+func (db *DB) PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor, uptoDebtor int64, day date.Date) ([]store.PlanRow, error) {
+	q := `SELECT e.id, e.journey_id, e.version_id, e.debtor_id, e.debt_id, e.variant, e.state, e.stop_reason, e.anchor_kind, e.anchor_date, e.recurrence, e.score, e.agreement, e.promised_until, e.wants_person, e.enrolled_on, e.ended_on, e.created_at,
+	  d.status, d.delay_reason, d.product, d.contract_number,
+	  MIN(CASE WHEN ` + openCase + ` THEN i.due_date END),
+	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT),
+	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` AND i.due_date < ? THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT),
+	  COUNT(CASE WHEN ` + openCase + ` AND i.due_date < ? THEN 1 END),
+	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` AND i.due_date <= ? THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT)
+	FROM journey_enrolments e
+	JOIN debts d ON d.tenant_id = e.tenant_id AND d.id = e.debt_id
+	LEFT JOIN installments i ON i.tenant_id = e.tenant_id AND i.debt_id = e.debt_id
+	WHERE e.tenant_id = ? AND e.state = 'active' AND e.debtor_id > ? AND e.debtor_id <= ?
+	GROUP BY e.id, d.id ORDER BY e.debtor_id, e.id`
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), day, day, day.AddDays(10), tenant, afterDebtor, uptoDebtor)
+	if err != nil {
+		return nil, fmt.Errorf("plan scan: %w", err)
+	}
+	defer rows.Close()
+	var out []store.PlanRow
+	for rows.Next() {
+		var r store.PlanRow
+		e, err := scanEnrolment(rows, tenant, &r.DebtStatus, &r.DelayReason, &r.Product, &r.Contract, &r.MinOpenDue, &r.Open, &r.Overdue, &r.InstallmentsOverdue, &r.DueSoon)
+		if err != nil {
+			return nil, fmt.Errorf("plan scan: %w", err)
+		}
+		r.Enrolment = e
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) PlanDebtors(ctx context.Context, tenant domain.TenantID, ids []int64) (map[int64]*store.PlanDebtor, error) {
+	out := make(map[int64]*store.PlanDebtor, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	for start := 0; start < len(ids); start += 5000 {
+		list := idList(ids[start:min(start+5000, len(ids))])
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT b.id, b.name, b.kind, b.locale, b.time_zone, b.uf, b.municipality, b.country, b.street, b.number, b.city, b.cep, b.bankrupt, b.deceased, b.represented,
+		  (SELECT c.name FROM debts d JOIN portfolios p ON p.tenant_id = d.tenant_id AND p.id = d.portfolio_id JOIN creditors c ON c.tenant_id = p.tenant_id AND c.id = p.creditor_id WHERE d.tenant_id = b.tenant_id AND d.debtor_id = b.id ORDER BY d.id LIMIT 1)
+		  FROM debtors b WHERE b.tenant_id = ? AND b.id IN (`+list+`)`), tenant)
+		if err != nil {
+			return nil, fmt.Errorf("plan debtors: %w", err)
+		}
+		for rows.Next() {
+			d := &store.PlanDebtor{}
+			var street, number, city, cep string
+			var cred sql.NullString
+			if err := rows.Scan(&d.ID, &d.Name, &d.Kind, &d.Locale, &d.TimeZone, &d.UF, &d.Municipality, &d.Country, &street, &number, &city, &cep, &d.Bankrupt, &d.Deceased, &d.Represent, &cred); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			d.CreditorName = cred.String
+			if street != "" {
+				d.Address = fmt.Sprintf("%s, %s — %s/%s — CEP %s", street, number, city, d.UF, cep)
+			}
+			out[d.ID] = d
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		rows, err = db.sql.QueryContext(ctx, db.Rebind(`SELECT id, debtor_id, kind, value, consent, preferred FROM contact_points WHERE tenant_id = ? AND debtor_id IN (`+list+`) ORDER BY debtor_id, preferred DESC, id`), tenant)
+		if err != nil {
+			return nil, fmt.Errorf("plan contacts: %w", err)
+		}
+		for rows.Next() {
+			c := domain.ContactPoint{TenantID: tenant}
+			var kind, consent string
+			if err := rows.Scan(&c.ID, &c.DebtorID, &kind, &c.Value, &consent, &c.Preferred); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			c.Kind, c.Consent = domain.ContactKind(kind), domain.ConsentState(consent)
+			if d := out[c.DebtorID]; d != nil {
+				d.Contacts = append(d.Contacts, c)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs, enrolmentIDs []int64, since time.Time) ([]store.PlanHistory, map[int64]map[string]string, error) {
+	var hist []store.PlanHistory
+	outcomes := map[int64]map[string]string{}
+	scan := func(q string, args []any, f func(h store.PlanHistory)) error {
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
+		if err != nil {
+			return fmt.Errorf("plan history: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h store.PlanHistory
+			var st string
+			var due, sent time.Time
+			if err := rows.Scan(&h.ID, &h.DebtorID, &h.EnrolmentID, &h.StepID, &h.AnchorDate, &h.Channel, &st, tm(&due), tm(&sent)); err != nil {
+				return err
+			}
+			h.Status, h.At = store.AttemptStatus(st), sent
+			if sent.IsZero() {
+				h.At = due
+			}
+			f(h)
+		}
+		return rows.Err()
+	}
+	const cols = `SELECT id, debtor_id, enrolment_id, step_id, anchor_date, channel, status, due_at, sent_at FROM attempts WHERE tenant_id = ? AND `
+	for start := 0; start < len(debtorIDs); start += 5000 {
+		list := idList(debtorIDs[start:min(start+5000, len(debtorIDs))])
+		if err := scan(cols+`debtor_id IN (`+list+`) AND status <> 'cancelled' AND due_at >= ?`, []any{tenant, since.UTC()}, func(h store.PlanHistory) { hist = append(hist, h) }); err != nil {
+			return nil, nil, err
+		}
+	}
+	key := func(_ int64, step string, anchor date.Date) string { return OutcomeKey(step, anchor) }
+	for start := 0; start < len(enrolmentIDs); start += 5000 {
+		list := idList(enrolmentIDs[start:min(start+5000, len(enrolmentIDs))])
+		if err := scan(cols+`enrolment_id IN (`+list+`)`, []any{tenant}, func(h store.PlanHistory) {
+			m := outcomes[h.EnrolmentID]
+			if m == nil {
+				m = map[string]string{}
+				outcomes[h.EnrolmentID] = m
+			}
+			o := string(h.Status)
+			switch h.Status {
+			case store.AttemptSending:
+				o = "planned"
+			case store.AttemptParked:
+				o = "failed"
+			case store.AttemptCancelled:
+				o = ""
+			}
+			k := key(h.EnrolmentID, h.StepID, h.AnchorDate)
+			m[k] = betterOutcome(m[k], o)
+		}); err != nil {
+			return nil, nil, err
+		}
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT enrolment_id, step_id, anchor_date, outcome FROM journey_outcomes WHERE tenant_id = ? AND enrolment_id IN (`+list+`)`), tenant)
+		if err != nil {
+			return nil, nil, fmt.Errorf("plan outcomes: %w", err)
+		}
+		for rows.Next() {
+			var e int64
+			var step, o string
+			var anchor date.Date
+			if err := rows.Scan(&e, &step, &anchor, &o); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			m := outcomes[e]
+			if m == nil {
+				m = map[string]string{}
+				outcomes[e] = m
+			}
+			k := key(e, step, anchor)
+			m[k] = betterOutcome(m[k], o)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return hist, outcomes, nil
+}
+
+// outcomeOrder ranks outcomes weakest to strongest (journey.Outcomes; kept
+// here too so the store does not import the engine).
+var outcomeOrder = map[string]int{"planned": 1, "failed": 2, "sent": 3, "no_answer": 4, "delivered": 5, "read": 6, "clicked": 7, "replied": 8, "promised": 9, "paid": 10}
+
+func betterOutcome(a, b string) string {
+	if outcomeOrder[b] > outcomeOrder[a] {
+		return b
+	}
+	return a
+}
+
+var linkCols = []string{"tenant_id", "token", "debtor_id", "enrolment_id", "step_id", "anchor_date", "target", "created_at"}
+
+func (db *DB) PlanWrite(ctx context.Context, tenant domain.TenantID, as []store.Attempt, links []store.TrackedLink) (int, error) {
+	inserted := 0
+	at := now()
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		inserted = 0
+		// Links first, under the same key as their attempts: a second
+		// planner loses both inserts together, so an attempt's payload
+		// always names the token that was stored.
+		if err := db.insertMany(ctx, tx, "journey_links", linkCols, len(links), func(i int) []any {
+			l := links[i]
+			return []any{tenant, l.Token, l.DebtorID, l.EnrolmentID, l.StepID, l.AnchorDate, l.Target, at}
+		}, "ON CONFLICT DO NOTHING", nil); err != nil {
+			return err
+		}
+		return db.insertMany(ctx, tx, "attempts",
+			[]string{"tenant_id", "debtor_id", "debt_id", "enrolment_id", "step_id", "anchor_date", "channel", "template", "variant", "payload", "status", "due_at", "decision", "policy_ver", "last_error", "created_at"},
+			len(as), func(i int) []any {
+				a := as[i]
+				st := a.Status
+				if st == "" {
+					st = store.AttemptPlanned
+				}
+				return []any{tenant, a.DebtorID, a.DebtID, a.EnrolmentID, a.StepID, a.AnchorDate, a.Channel, a.Template, a.Variant, nullJSON(a.Payload), string(st), a.DueAt.UTC(), nullJSON(a.Decision), a.PolicyVer, a.LastError, at}
+			}, "ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING RETURNING id", func(r *sql.Rows) error {
+				var id int64
+				inserted++
+				return r.Scan(&id)
+			})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("plan write: %w", err)
+	}
+	return inserted, nil
+}
+
+func (db *DB) MoveEnrolments(ctx context.Context, tenant domain.TenantID, from []int64, to []store.Enrolment, on date.Date) error {
+	at := now()
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := db.endEnrolments(ctx, tx, tenant, from, store.EnrolMoved, "promise_broken", on); err != nil {
+			return err
+		}
+		return db.insertMany(ctx, tx, "journey_enrolments", enrolCols, len(to), func(i int) []any { return enrolRow(tenant, to[i], at) }, "ON CONFLICT DO NOTHING", nil)
+	})
+}
+
+func (db *DB) StartPlanRun(ctx context.Context, tenant domain.TenantID, day date.Date) (store.PlanRun, error) {
+	r := store.PlanRun{TenantID: tenant, Day: day, StartedAt: now()}
+	id, err := db.insertID(ctx, `INSERT INTO journey_plan_runs (tenant_id, day, started_at) VALUES (?, ?, ?)`, tenant, day, r.StartedAt)
+	r.ID = id
+	return r, err
+}
+
+func (db *DB) FinishPlanRun(ctx context.Context, tenant domain.TenantID, r store.PlanRun) error {
+	if r.FinishedAt.IsZero() {
+		r.FinishedAt = now()
+	}
+	_, err := db.Exec(ctx, `UPDATE journey_plan_runs SET finished_at = ?, scanned = ?, candidates = ?, planned = ?, stopped = ?, paused = ?, moved = ?, error = ? WHERE tenant_id = ? AND id = ?`,
+		r.FinishedAt.UTC(), r.Scanned, r.Candidates, r.Planned, r.Stopped, r.Paused, r.Moved, r.Error, tenant, r.ID)
+	return err
+}
+
+func (db *DB) PlanRuns(ctx context.Context, tenant domain.TenantID, limit int) ([]store.PlanRun, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT id, day, started_at, finished_at, scanned, candidates, planned, stopped, paused, moved, error FROM journey_plan_runs WHERE tenant_id = ? ORDER BY id DESC LIMIT ?`), tenant, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.PlanRun
+	for rows.Next() {
+		r := store.PlanRun{TenantID: tenant}
+		if err := rows.Scan(&r.ID, &r.Day, tm(&r.StartedAt), tm(&r.FinishedAt), &r.Scanned, &r.Candidates, &r.Planned, &r.Stopped, &r.Paused, &r.Moved, &r.Error); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) ClickLink(ctx context.Context, token string, at time.Time) (store.TrackedLink, error) {
+	var l store.TrackedLink
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		var tenant int64
+		err := tx.QueryRowContext(ctx, db.Rebind(`SELECT tenant_id, token, debtor_id, enrolment_id, step_id, anchor_date, target, clicks, first_click, created_at FROM journey_links WHERE token = ?`), token).
+			Scan(&tenant, &l.Token, &l.DebtorID, &l.EnrolmentID, &l.StepID, &l.AnchorDate, &l.Target, &l.Clicks, tm(&l.FirstClick), tm(&l.CreatedAt))
+		if err != nil {
+			return notFound(err, "link")
+		}
+		l.TenantID = domain.TenantID(tenant)
+		first := l.FirstClick.IsZero()
+		if first {
+			l.FirstClick = at.UTC()
+		}
+		l.Clicks++
+		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE journey_links SET clicks = clicks + 1, first_click = COALESCE(first_click, ?) WHERE tenant_id = ? AND token = ?`), at.UTC(), tenant, token); err != nil {
+			return err
+		}
+		if !first {
+			return nil
+		}
+		var attemptID sql.NullInt64
+		tx.QueryRowContext(ctx, db.Rebind(`SELECT id FROM attempts WHERE tenant_id = ? AND enrolment_id = ? AND step_id = ? AND anchor_date = ?`), tenant, l.EnrolmentID, l.StepID, l.AnchorDate).Scan(&attemptID)
+		_, err = tx.ExecContext(ctx, db.Rebind(`INSERT INTO journey_outcomes (tenant_id, attempt_id, enrolment_id, step_id, anchor_date, outcome, at) VALUES (?, ?, ?, ?, ?, 'clicked', ?)`),
+			tenant, attemptID.Int64, l.EnrolmentID, l.StepID, l.AnchorDate, at.UTC())
+		return err
+	})
+	return l, err
+}
+
+func (db *DB) RecordOutcome(ctx context.Context, tenant domain.TenantID, o store.Outcome) error {
+	if _, ok := outcomeOrder[o.Outcome]; !ok {
+		return fmt.Errorf("outcome %q: unknown", o.Outcome)
+	}
+	if o.At.IsZero() {
+		o.At = now()
+	}
+	if o.AttemptID != 0 && o.EnrolmentID == 0 {
+		a, err := db.Attempt(ctx, tenant, o.AttemptID)
+		if err != nil {
+			return fmt.Errorf("outcome: %w", err)
+		}
+		o.EnrolmentID, o.StepID, o.AnchorDate = a.EnrolmentID, a.StepID, a.AnchorDate
+	}
+	_, err := db.Exec(ctx, `INSERT INTO journey_outcomes (tenant_id, attempt_id, enrolment_id, step_id, anchor_date, outcome, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		tenant, o.AttemptID, o.EnrolmentID, o.StepID, o.AnchorDate, o.Outcome, o.At.UTC())
+	return err
+}
+
+func (db *DB) VariantResults(ctx context.Context, tenant domain.TenantID, journeyID int64) ([]store.VariantResult, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT e.variant, COUNT(*),
+	    CAST(COALESCE(SUM(CASE WHEN e.state = 'active' THEN 1 ELSE 0 END), 0) AS BIGINT),
+	    CAST(COALESCE(SUM(CASE WHEN e.stop_reason = 'paid' THEN 1 ELSE 0 END), 0) AS BIGINT),
+	    CAST(COALESCE(SUM((SELECT COUNT(*) FROM attempts a WHERE a.tenant_id = e.tenant_id AND a.enrolment_id = e.id)), 0) AS BIGINT),
+	    CAST(COALESCE(SUM((SELECT COUNT(*) FROM attempts a WHERE a.tenant_id = e.tenant_id AND a.enrolment_id = e.id AND a.status = 'sent')), 0) AS BIGINT),
+	    CAST(COALESCE(SUM((SELECT COALESCE(SUM(l.clicks), 0) FROM journey_links l WHERE l.tenant_id = e.tenant_id AND l.enrolment_id = e.id)), 0) AS BIGINT),
+	    CAST(COALESCE(SUM(CASE WHEN e.stop_reason = 'paid' THEN (SELECT COALESCE(SUM(i.paid), 0) FROM installments i WHERE i.tenant_id = e.tenant_id AND i.debt_id = e.debt_id) ELSE 0 END), 0) AS BIGINT)
+	  FROM journey_enrolments e WHERE e.tenant_id = ? AND e.journey_id = ? GROUP BY e.variant ORDER BY e.variant`), tenant, journeyID)
+	if err != nil {
+		return nil, fmt.Errorf("variant results: %w", err)
+	}
+	defer rows.Close()
+	var out []store.VariantResult
+	for rows.Next() {
+		var v store.VariantResult
+		var rec int64
+		if err := rows.Scan(&v.Variant, &v.Enrolled, &v.Active, &v.Paid, &v.Attempts, &v.Sent, &v.Clicks, &rec); err != nil {
+			return nil, err
+		}
+		v.Recovered = money.Money(rec)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// OutcomeKey is the key of PlanHistory's outcome maps: "step@anchor-date".
+func OutcomeKey(step string, anchor date.Date) string { return step + "@" + anchor.String() }
