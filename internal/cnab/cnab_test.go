@@ -26,6 +26,11 @@ import (
 //     Operacionais para Troca de Arquivos – CNAB 400" (March 2023),
 //     transcribed in the same repository (parse-cnab-400-itau.mdc,
 //     parse-cnab-400-bradesco.mdc).
+//   - CNAB 400 return positions and occurrence tables of Banco do Brasil
+//     (CBR643), Caixa (SIGCB) and Santander as read by the ACBr project's
+//     return readers (frones/ACBr, Fontes/ACBrBoleto/ACBrBancoBrasil.pas,
+//     ACBrBancoCaixa.pas, ACBrBancoSantander.pas, LerRetorno400 and
+//     CodOcorrenciaToTipo), which follow those banks' manuals.
 
 var (
 	day     = time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
