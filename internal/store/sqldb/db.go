@@ -76,7 +76,27 @@ func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
 			return nil, err
 		}
 	}
+	if !db.pg {
+		// Refresh planner statistics that are missing or stale (cheap when
+		// they are current): without them SQLite takes tenant_id, the lead
+		// column of every index, for a selective one.
+		if _, err := db.sql.ExecContext(ctx, `PRAGMA analysis_limit=400; PRAGMA optimize=0x10002`); err != nil {
+			db.sql.Close()
+			return nil, fmt.Errorf("sqlite optimize: %w", err)
+		}
+	}
 	return db, nil
+}
+
+// Analyze refreshes the query planner's statistics after bulk changes
+// (imports, demo loads). It samples, so it stays quick on large tables.
+func (db *DB) Analyze(ctx context.Context) error {
+	q := `PRAGMA analysis_limit=400; ANALYZE`
+	if db.pg {
+		q = `ANALYZE debtors, contact_points, debts, installments`
+	}
+	_, err := db.Exec(ctx, q)
+	return err
 }
 
 // Dialect is "sqlite" or "postgres".

@@ -30,6 +30,7 @@ func (db *DB) FinishImportRun(ctx context.Context, tenant domain.TenantID, r sto
 	if r.FinishedAt.IsZero() {
 		r.FinishedAt = now()
 	}
+	defer db.Analyze(ctx) // the import may have changed the tables' shape a lot
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.Rebind(`UPDATE import_runs SET finished_at=?, rows_read=?, inserted=?, updated=?, unchanged=?, rejected=?, error=? WHERE tenant_id=? AND id=?`),
 			r.FinishedAt.UTC(), r.Read, r.Inserted, r.Updated, r.Unchanged, r.Rejected, r.Error, tenant, r.ID)

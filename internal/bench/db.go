@@ -1,0 +1,77 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/regua/regua/internal/store/sqldb"
+)
+
+// FreshDB opens a new, empty, migrated store of the kind target names: a
+// postgres:// URL gets a new database on that server (dropped by cleanup);
+// anything else is a directory for a new SQLite file ("" = a temp dir).
+func FreshDB(ctx context.Context, target, label string) (db *sqldb.DB, dsn string, cleanup func(), err error) {
+	if strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://") {
+		admin, err := pgx.Connect(ctx, target)
+		if err != nil {
+			return nil, "", nil, fmt.Errorf("connect %s: %w", label, err)
+		}
+		b := make([]byte, 4)
+		rand.Read(b)
+		name := "regua_bench_" + label + "_" + hex.EncodeToString(b)
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+			admin.Close(ctx)
+			return nil, "", nil, err
+		}
+		admin.Close(ctx)
+		u, _ := url.Parse(target)
+		u.Path = "/" + name
+		dsn = u.String()
+		drop := func() {
+			c, err := pgx.Connect(context.Background(), target)
+			if err == nil {
+				c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+				c.Close(context.Background())
+			}
+		}
+		db, err = sqldb.Open(ctx, dsn, true)
+		if err != nil {
+			drop()
+			return nil, "", nil, err
+		}
+		return db, dsn, func() { db.Close(); drop() }, nil
+	}
+	dir := target
+	tmp := false
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "regua-bench-"); err != nil {
+			return nil, "", nil, err
+		}
+		tmp = true
+	}
+	dsn = filepath.Join(dir, label+".db")
+	for _, s := range []string{"", "-wal", "-shm"} {
+		os.Remove(dsn + s)
+	}
+	db, err = sqldb.Open(ctx, dsn, true)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return db, dsn, func() {
+		db.Close()
+		for _, s := range []string{"", "-wal", "-shm"} {
+			os.Remove(dsn + s)
+		}
+		if tmp {
+			os.RemoveAll(dir)
+		}
+	}, nil
+}
