@@ -320,6 +320,29 @@ func (c *Client) GetPix(ctx context.Context, e2eid string) (*Pix, error) {
 	return &out, c.do(ctx, http.MethodGet, "/pix/"+url.PathEscape(e2eid), nil, &out)
 }
 
+// ListPix returns every Pix received from inicio to fim (GET /pix, all
+// pages). Reconciliation polls it to catch what a lost webhook missed and
+// the Pix of static codes without txid, which webhooks never report.
+func (c *Client) ListPix(ctx context.Context, inicio, fim time.Time) ([]Pix, error) {
+	var all []Pix
+	for page := 0; ; page++ {
+		q := url.Values{
+			"inicio":                   {inicio.UTC().Format(time.RFC3339)},
+			"fim":                      {fim.UTC().Format(time.RFC3339)},
+			"paginacao.paginaAtual":    {strconv.Itoa(page)},
+			"paginacao.itensPorPagina": {"1000"},
+		}
+		var out PixList
+		if err := c.do(ctx, http.MethodGet, "/pix?"+q.Encode(), nil, &out); err != nil {
+			return all, err
+		}
+		all = append(all, out.Pix...)
+		if page+1 >= out.Parametros.Paginacao.QuantidadeDePaginas || len(out.Pix) == 0 {
+			return all, nil
+		}
+	}
+}
+
 // RequestRefund asks for a refund of part or all of a received Pix
 // (PUT /pix/{e2eid}/devolucao/{id}). id is ours, so asking again with the
 // same id and amount after a timeout does not refund twice.

@@ -240,6 +240,29 @@ func TestCobVWithFineInterestAndDiscount(t *testing.T) {
 		t.Fatalf("booked %+v", got)
 	}
 
+	// A static code without txid is paid too: webhooks never report it,
+	// listing the received Pix does.
+	static, _ := pix.Encode(pix.Code{Key: ourKey, Name: "Credor", City: "Recife"})
+	if _, err := w.psp.Pay(ctx, pixpsp.Payment{BRCode: static, Amount: 1234}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.sink.Payments()); n != 2 {
+		t.Fatalf("webhook booked %d, want 2", n)
+	}
+	listed, err := w.client.ListPix(ctx, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	noTxID := 0
+	for _, p := range listed {
+		if p.TxID == "" && p.Valor == 1234 {
+			noTxID++
+		}
+	}
+	if err != nil || len(listed) != 3 || noTxID != 1 {
+		t.Fatalf("ListPix: %+v %v", listed, err)
+	}
+	if listed, err := w.client.ListPix(ctx, time.Now().Add(time.Hour), time.Now().Add(2*time.Hour)); err != nil || len(listed) != 0 {
+		t.Fatalf("ListPix of an empty window: %+v %v", listed, err)
+	}
+
 	// Errors the API defines for cobv.
 	bad := req
 	bad.Valor.Desconto = &pixapi.Desconto{Modalidade: pixapi.DescontoValorFixoAteData, DescontoDataFixa: []pixapi.DescontoDataFixa{{Data: due.AddDate(0, 0, 1).Format(time.DateOnly), ValorPerc: 100}}}

@@ -270,3 +270,21 @@ type Webhook struct {
 type WebhookPayload struct {
 	Pix []Pix `json:"pix"`
 }
+
+// Paginacao is the paging block of list answers.
+type Paginacao struct {
+	PaginaAtual            int `json:"paginaAtual"`
+	ItensPorPagina         int `json:"itensPorPagina"`
+	QuantidadeDePaginas    int `json:"quantidadeDePaginas"`
+	QuantidadeTotalDeItens int `json:"quantidadeTotalDeItens"`
+}
+
+// PixList is one page of GET /pix.
+type PixList struct {
+	Parametros struct {
+		Inicio    time.Time `json:"inicio"`
+		Fim       time.Time `json:"fim"`
+		Paginacao Paginacao `json:"paginacao"`
+	} `json:"parametros"`
+	Pix []Pix `json:"pix"`
+}

@@ -20,6 +20,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -161,6 +162,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v2/webhook/{chave}", api("webhook.read", s.getWebhook))
 	mux.HandleFunc("DELETE /api/v2/webhook/{chave}", api("webhook.write", s.deleteWebhook))
 	mux.HandleFunc("GET /api/v2/pix/{e2eid}", api("pix.read", s.getPix))
+	mux.HandleFunc("GET /api/v2/pix", api("pix.read", s.listPix))
 	mux.HandleFunc("PUT /api/v2/pix/{e2eid}/devolucao/{id}", api("pix.write", s.putRefund))
 	mux.HandleFunc("GET /api/v2/pix/{e2eid}/devolucao/{id}", api("pix.read", s.getRefund))
 	mux.HandleFunc("POST /sandbox/pay", s.sandboxPay)
@@ -739,6 +741,61 @@ func (s *Server) getPix(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
+}
+
+// listPix serves GET /pix: Pix received in [inicio, fim], oldest first,
+// paged.
+func (s *Server) listPix(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	bad := func(why string) {
+		pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusBadRequest, "PixConsultaInvalida", "Consulta inválida.", pixapi.Violacao{Razao: why}))
+	}
+	inicio, err1 := time.Parse(time.RFC3339, q.Get("inicio"))
+	fim, err2 := time.Parse(time.RFC3339, q.Get("fim"))
+	if err1 != nil || err2 != nil {
+		bad("algum dos parâmetros informados para a consulta não respeita o schema.")
+		return
+	}
+	if fim.Before(inicio) {
+		bad("o timestamp representado pelo parâmetro fim é anterior ao timestamp representado pelo parâmetro inicio.")
+		return
+	}
+	page, size := 0, 100
+	if v := q.Get("paginacao.paginaAtual"); v != "" {
+		if page, err1 = strconv.Atoi(v); err1 != nil || page < 0 {
+			bad("o parâmetro paginacao.paginaAtual é negativo.")
+			return
+		}
+	}
+	if v := q.Get("paginacao.itensPorPagina"); v != "" {
+		if size, err1 = strconv.Atoi(v); err1 != nil || size <= 0 || size > 1000 {
+			bad("o parâmetro paginacao.itensPorPagina não respeita o schema.")
+			return
+		}
+	}
+	s.mu.Lock()
+	var found []pixapi.Pix
+	for _, p := range s.pix {
+		if !p.Horario.Before(inicio) && !p.Horario.After(fim) {
+			found = append(found, *p)
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(found, func(i, j int) bool {
+		if !found[i].Horario.Equal(found[j].Horario) {
+			return found[i].Horario.Before(found[j].Horario)
+		}
+		return found[i].EndToEndID < found[j].EndToEndID
+	})
+	var out pixapi.PixList
+	out.Parametros.Inicio, out.Parametros.Fim = inicio, fim
+	out.Parametros.Paginacao = pixapi.Paginacao{PaginaAtual: page, ItensPorPagina: size, QuantidadeDePaginas: (len(found) + size - 1) / size, QuantidadeTotalDeItens: len(found)}
+	lo, hi := min(page*size, len(found)), min((page+1)*size, len(found))
+	out.Pix = found[lo:hi]
+	if out.Pix == nil {
+		out.Pix = []pixapi.Pix{}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) putRefund(w http.ResponseWriter, r *http.Request) {
