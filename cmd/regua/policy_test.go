@@ -14,6 +14,8 @@ func TestPolicyCheck(t *testing.T) {
 	os.WriteFile(hist, []byte(`[{"id":"a1","at":"2026-11-24T09:10:00-03:00","channel":"sms","debt":"D1","outcome":"attempt"}]`), 0o644)
 	pol := filepath.Join(dir, "p.json")
 	os.WriteFile(pol, []byte(`{"name":"acme","version":"3","preset":"BR","hours":[{"id":"acme.hours","days":{"mon-fri":"10:00-18:00"}}]}`), 0o644)
+	deb := filepath.Join(dir, "d.json")
+	os.WriteFile(deb, []byte(`{"id":"C-9","uf":"MG","flags":{"dispute":true},"opt_outs":["whatsapp"]}`), 0o644)
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"preset":"BR","caps":[{"id":"c","limit":2,"window":"often"}]}`), 0o644)
 	tests := []struct {
@@ -30,6 +32,8 @@ func TestPolicyCheck(t *testing.T) {
 			[]string{"denied until 2026-11-25T09:00:00-03:00", "limite de frequência atingido", "a1"}, ""},
 		{[]string{"policy", "check", "--policy", pol, "--uf", "MG", "--channel", "email", "--at", "2026-11-24T09:30:00-03:00"}, 0,
 			[]string{"denied until 2026-11-24T10:00:00-03:00", "acme.hours", "version 3"}, ""},
+		{[]string{"policy", "check", "--preset", "BR", "--debtor", deb, "--channel", "whatsapp", "--at", "2026-11-24T10:00:00-03:00", "--lang", "es"}, 0,
+			[]string{"denied\n", "opt_out", "dispute: reclamación pendiente", "BR.block.dispute"}, ""},
 		{[]string{"policy", "check", "--policy", bad, "--uf", "MG", "--channel", "email"}, 1, nil, "caps[0].window"},
 		{[]string{"policy", "check", "--preset", "BR", "--uf", "SP", "--channel", "fax"}, 2, nil, "unknown channel"},
 		{[]string{"policy", "check", "--preset", "XX", "--channel", "sms"}, 2, nil, "unknown"},

@@ -153,3 +153,28 @@ func BenchmarkKinds(b *testing.B) {
 		c.Kinds(d + Date(i&255))
 	}
 }
+
+// FuzzRule: any rule text either fails to compile or yields dates inside
+// the requested year (or the next/previous one after a move).
+func FuzzRule(f *testing.F) {
+	for _, s := range []string{"01-01", "easter-2", "easter+60", "2nd sun may", "last mon may", "june-solstice", "2030-10-01", "02-29", "5th fri feb", "easter", "12-31"} {
+		f.Add(s, "next-monday")
+		f.Add(s, "")
+	}
+	f.Fuzz(func(t *testing.T, when, mv string) {
+		s, err := NewSet("f", []*Rule{{Name: "x", When: when, Move: Move(mv)}})
+		if err != nil {
+			return
+		}
+		for _, y := range []int{1969, 2000, 2026, 2199, 2300} {
+			for _, h := range s.Year(y) {
+				if dy := h.Date.Year(); dy < y-1 || dy > y+1 {
+					t.Fatalf("%q %q year %d gave %s", when, mv, y, h.Date)
+				}
+				if !s.Has(h.Date) && h.Date.Year() == y {
+					t.Fatalf("%q: Year lists %s but Has is false", when, h.Date)
+				}
+			}
+		}
+	})
+}

@@ -37,7 +37,7 @@ var zones = []string{"America/Sao_Paulo", "America/Noronha", "America/Rio_Branco
 func TestProperties(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	pols := []*Policy{nightPolicy(t), mustPreset(t, "BR"), mustPreset(t, "US"), mustPreset(t, "CL")}
-	transitions := []string{"2026-03-08T06:00:00Z", "2026-11-01T05:30:00Z", "2026-03-29T00:30:00Z", "2026-10-25T00:30:00Z", "2026-04-05T02:30:00Z", "2026-09-06T03:30:00Z", "2026-04-04T14:00:00Z"}
+	transitions := []string{"2026-03-08T06:00:00Z", "2026-11-01T05:30:00Z", "2026-03-29T00:30:00Z", "2026-10-25T00:30:00Z", "2026-04-05T02:30:00Z", "2026-09-06T03:30:00Z", "2026-04-04T14:00:00Z", "2018-11-04T03:00:00Z", "2019-02-17T02:00:00Z"}
 	n := 400
 	if testing.Short() {
 		n = 100
@@ -132,6 +132,13 @@ func TestDSTGap(t *testing.T) {
 	dec = Decide(p, d, Email, nil, ts(t, "2026-03-08T03:16:00-04:00"))
 	if !dec.Next.Equal(ts(t, "2026-03-08T09:00:00-04:00")) {
 		t.Errorf("after gap: next %s", dec.Next.In(d.Loc))
+	}
+	// Brazil's last DST began at midnight (4 Nov 2018 00:00 → 01:00): the
+	// day starts at 01:00 and a calendar-day cap releases then.
+	sp := &Debtor{ID: "s", Zone: "America/Sao_Paulo"}
+	sp.Resolve()
+	if got := localMidnight(sp.Loc, 17839); !got.Equal(ts(t, "2018-11-04T01:00:00-02:00")) { // 17839 = 2018-11-04
+		t.Errorf("midnight of DST start: %s", got)
 	}
 	// Fall back (1 Nov 2026 02:00 EDT → 01:00 EST): 01:30 happens twice, both allowed.
 	for _, s := range []string{"2026-11-01T01:30:00-04:00", "2026-11-01T01:30:00-05:00"} {
