@@ -35,12 +35,38 @@ func WriteCSV(w io.Writer, opts Options) error {
 	if _, err := io.WriteString(w, strings.Join(Header, ";")+"\n"); err != nil {
 		return fmt.Errorf("demo: writing CSV header: %w", err)
 	}
-	return produce(opts, fillCSV, func(c *chunk) error {
-		if _, err := w.Write(c.csv); err != nil {
+	left := opts.Rows
+	err := produce(opts, fillCSV, func(c *chunk) error {
+		out, done := c.csv, false
+		if opts.Rows > 0 {
+			out, left = cutLines(out, left)
+			done = left == 0
+		}
+		if _, err := w.Write(out); err != nil {
 			return fmt.Errorf("demo: writing CSV: %w", err)
+		}
+		if done {
+			return errEnough
 		}
 		return nil
 	})
+	if err == errEnough {
+		err = nil
+	}
+	return err
+}
+
+// cutLines returns the first n lines of b at most, and how many of the n
+// are still to come.
+func cutLines(b []byte, n int) ([]byte, int) {
+	for i, c := range b {
+		if c == '\n' {
+			if n--; n == 0 {
+				return b[:i+1], 0
+			}
+		}
+	}
+	return b, n
 }
 
 // csvScratch are buffers reused from debtor to debtor.

@@ -52,6 +52,11 @@ type Options struct {
 	// Workers is how many goroutines generate (0: GOMAXPROCS). The output
 	// is the same for any number.
 	Workers int
+	// Rows, when positive, stops the output after exactly that many
+	// installment rows (the last debtor may lose some of its rows), for
+	// benchmarks sized in rows. Debtors then bounds the debtors drawn; 0
+	// means as many as it takes.
+	Rows int
 }
 
 // Row is one generated installment, in the portfolio it belongs to.
@@ -87,6 +92,12 @@ func (o *Options) check() error {
 	if o.Debtors < 0 || o.First < 0 || o.First+o.Debtors > maxDebtors {
 		return fmt.Errorf("%w: debtors %d from %d: want 0 ≤ first, first+debtors ≤ %d", ErrOptions, o.Debtors, o.First, maxDebtors)
 	}
+	if o.Rows < 0 {
+		return fmt.Errorf("%w: rows %d: want 0 (no limit) or more", ErrOptions, o.Rows)
+	}
+	if o.Rows > 0 && o.Debtors == 0 {
+		o.Debtors = maxDebtors - o.First
+	}
 	if o.AsOf.IsZero() {
 		loc, err := time.LoadLocation("America/Sao_Paulo")
 		if err != nil {
@@ -103,8 +114,11 @@ func (o *Options) check() error {
 // goroutine that called Generate.
 func Generate(opts Options, emit func(Row) error) error {
 	line := 2
-	return produce(opts, fillRows, func(c *chunk) error {
+	err := produce(opts, fillRows, func(c *chunk) error {
 		for i := range c.rows {
+			if opts.Rows > 0 && line-2 == opts.Rows {
+				return errEnough
+			}
 			r := &c.rows[i]
 			r.Line = line
 			line++
@@ -114,7 +128,14 @@ func Generate(opts Options, emit func(Row) error) error {
 		}
 		return nil
 	})
+	if err == errEnough {
+		err = nil
+	}
+	return err
 }
+
+// errEnough stops generation when Options.Rows rows are out.
+var errEnough = errors.New("demo: enough rows")
 
 // generator holds the tables and the per-debtor scratch record.
 type generator struct {

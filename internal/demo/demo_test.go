@@ -92,6 +92,22 @@ func TestDeterminism(t *testing.T) {
 		t.Error("1 and 3 workers gave different CSV")
 	}
 
+	// Rows cuts the output at exactly that many rows, a prefix of the whole.
+	for _, limit := range []int{1, 500, 900} {
+		cut := collect(t, Options{Seed: 7, Rows: limit, AsOf: testAsOf, Workers: 2})
+		if len(cut) != limit || rowHash(cut, false) != rowHash(a[:limit], false) {
+			t.Errorf("Rows %d gave %d rows, or not the first ones", limit, len(cut))
+		}
+		var full, part bytes.Buffer
+		WriteCSV(&full, opts)
+		if err := WriteCSV(&part, Options{Seed: 7, Rows: limit, AsOf: testAsOf, Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(part.String(), "\n"); n != limit+1 || !strings.HasPrefix(full.String(), part.String()) {
+			t.Errorf("CSV with Rows %d has %d lines, or is not a prefix", limit, n)
+		}
+	}
+
 	// Debtor i is the same whether generated alone or in a bigger run.
 	head := collect(t, Options{Seed: 7, Debtors: 120, AsOf: testAsOf})
 	tail := collect(t, Options{Seed: 7, First: 120, Debtors: 180, AsOf: testAsOf})
@@ -101,7 +117,7 @@ func TestDeterminism(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	for _, o := range []Options{{Debtors: -1}, {First: -5, Debtors: 1}, {First: maxDebtors, Debtors: 1}} {
+	for _, o := range []Options{{Debtors: -1}, {First: -5, Debtors: 1}, {First: maxDebtors, Debtors: 1}, {Rows: -1}} {
 		if err := Generate(o, func(Row) error { return nil }); !errors.Is(err, ErrOptions) {
 			t.Errorf("Generate(%+v) = %v, want ErrOptions", o, err)
 		}
