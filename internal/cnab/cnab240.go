@@ -53,13 +53,13 @@ func ourNumber240(bank, raw string) string {
 		if len(d) >= 11 {
 			return d[3:11]
 		}
-	case "237": // carteira(3) zeros(5) nosso número(11) DV(1)
-		if len(raw) == 20 {
-			return raw[8:19]
+	case "237": // nosso número(11) DV(1), left-aligned
+		if len(d) >= 11 {
+			return d[:11]
 		}
-	case "104": // zeros(3) nosso número(17)
+	case "104": // 038-039, then modalidade(2) and nosso número(15) at 040-056
 		if len(raw) == 20 {
-			return raw[3:20]
+			return raw[2:19]
 		}
 	case "033": // nosso número(12) DV(1)
 		if len(d) == 13 {

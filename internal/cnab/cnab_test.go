@@ -30,7 +30,10 @@ import (
 //     (CBR643), Caixa (SIGCB) and Santander as read by the ACBr project's
 //     return readers (frones/ACBr, Fontes/ACBrBoleto/ACBrBancoBrasil.pas,
 //     ACBrBancoCaixa.pas, ACBrBancoSantander.pas, LerRetorno400 and
-//     CodOcorrenciaToTipo), which follow those banks' manuals.
+//     CodOcorrenciaToTipo), which follow those banks' manuals (BB: "manual
+//     técnico CNAB400, abril/2012, p. 20"); the same readers place the
+//     nosso número of CNAB 240 segment T at 038-048 for Bradesco, 040-056
+//     (modalidade + 15 digits) for Caixa and 038-057 for Banco do Brasil.
 
 var (
 	day     = time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)

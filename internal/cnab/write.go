@@ -138,9 +138,9 @@ func ourNumberField(h Header, t Title) (field240 string, dv string, err error) {
 	case "341":
 		return ff.Decoded.Wallet + ff.OurNumber + ff.OurNumberDV, ff.OurNumberDV, nil
 	case "237":
-		return "0" + ff.Decoded.Wallet + "00000" + ff.OurNumber + ff.OurNumberDV, ff.OurNumberDV, nil
+		return ff.OurNumber + ff.OurNumberDV, ff.OurNumberDV, nil
 	case "104":
-		return "000" + ff.OurNumber, ff.OurNumberDV, nil
+		return "00" + ff.OurNumber, ff.OurNumberDV, nil
 	case "033":
 		return ff.OurNumber + ff.OurNumberDV, ff.OurNumberDV, nil
 	}
