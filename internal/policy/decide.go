@@ -89,11 +89,15 @@ func (e *env) midnight(d holiday.Date) int64 {
 
 func (e *env) init(p *Policy, d *Debtor, ch Channel, loc *time.Location) {
 	e.p, e.d, e.ch, e.loc, e.ufIdx = p, d, ch, loc, holiday.UFIndex(d.UF)
-	country := d.Country
-	if country == "" {
-		country = p.Country
+	if d.placeOK {
+		e.cal = d.place
+	} else {
+		country := d.Country
+		if country == "" {
+			country = p.Country
+		}
+		e.cal = holiday.Resolve(country, d.UF, d.City)
 	}
-	e.cal = holiday.Resolve(country, d.UF, d.City)
 	if e.ufIdx >= 0 {
 		e.extraU = p.extraUF[e.ufIdx]
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/regua/regua/internal/holiday"
 	"github.com/regua/regua/internal/money"
 )
 
@@ -156,6 +157,11 @@ type Debtor struct {
 	// BestHour is the learned best local hour to reach the debtor (minutes
 	// after midnight), nil when unknown.
 	BestHour *Clock `json:"best_hour,omitempty"`
+
+	// Set by Resolve so that Decide need not look the place up again; call
+	// Resolve again after changing Country, UF or City.
+	place   holiday.Calendar
+	placeOK bool
 }
 
 // Outcome says what an earlier contact achieved.

@@ -106,6 +106,10 @@ func (d *Debtor) Resolve() error {
 		return err
 	}
 	d.Loc = l
+	d.placeOK = false
+	if d.Country != "" {
+		d.place, d.placeOK = holiday.Resolve(d.Country, d.UF, d.City), true
+	}
 	return nil
 }
 
