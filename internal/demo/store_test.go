@@ -53,6 +53,9 @@ func TestLoadIntoStore(t *testing.T) {
 		rows = append(rows, r)
 		ir := r.ImportRow
 		ir.Installment.Paid, ir.Installment.Status = 0, domain.InstallmentOpen
+		if r.Disputed {
+			ir.Debt.Status = domain.DebtDisputed
+		}
 		batches[r.Portfolio] = append(batches[r.Portfolio], ir)
 		return nil
 	})
@@ -138,6 +141,7 @@ func TestLoadIntoStore(t *testing.T) {
 
 	// The store now holds the generated paid amounts and payments.
 	paid := map[key]money.Money{}
+	status := map[string]domain.DebtStatus{}
 	checked := map[string]bool{}
 	for _, r := range rows {
 		if checked[r.Debtor.ExtID] {
@@ -152,14 +156,27 @@ func TestLoadIntoStore(t *testing.T) {
 			t.Errorf("debtor %s: %d payments stored, %d generated", r.Debtor.ExtID, len(v.Payments), payments[r.Debtor.ExtID])
 		}
 		for _, d := range v.Debts {
+			status[d.ContractNumber] = d.Status
 			for _, in := range d.Installments {
 				paid[key{d.ContractNumber, in.Number}] = in.Paid
 			}
 		}
 	}
+	disputed := 0
 	for _, r := range rows {
+		want := domain.DebtOpen
+		if r.Disputed {
+			want = domain.DebtDisputed
+			disputed++
+		}
+		if got := status[r.Debt.ContractNumber]; got != want {
+			t.Errorf("%s: status %s stored, want %s", r.Debt.ContractNumber, got, want)
+		}
 		if got := paid[key{r.Debt.ContractNumber, r.Installment.Number}]; got != r.Installment.Paid {
 			t.Errorf("%s/%d: paid %s stored, %s generated", r.Debt.ContractNumber, r.Installment.Number, got, r.Installment.Paid)
 		}
+	}
+	if disputed == 0 {
+		t.Error("no disputed debt in the sample")
 	}
 }
