@@ -41,7 +41,7 @@ type Store interface {
 // Options shape one run.
 type Options struct {
 	Day     date.Date // the day planned; zero: today in America/Sao_Paulo
-	Now     time.Time // the instant "now" (zero: time.Now); attempts are never planned before it
+	Now     time.Time // the instant "now"; attempts are never planned before it (zero: time.Now, or the day's start when Day is set)
 	Chunk   int       // active enrolments per chunk (default 5,000)
 	Workers int       // chunks decided in parallel (default GOMAXPROCS)
 	Log     *slog.Logger
@@ -64,9 +64,11 @@ type Result struct {
 const DefaultZone = "America/Sao_Paulo"
 
 func (o *Options) fill() {
-	if o.Now.IsZero() {
+	if o.Now.IsZero() && o.Day.IsZero() {
 		o.Now = time.Now()
 	}
+	// A day given without a "now" is planned as if the run were at its
+	// first instant (simulations, benchmarks, catching up a missed day).
 	if o.Day.IsZero() {
 		loc, err := policy.Locate(DefaultZone)
 		if err != nil {
