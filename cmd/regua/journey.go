@@ -23,16 +23,20 @@ import (
 func init() {
 	register(&command{name: "journey", summary: "design and run collection journeys (create, edit, preview, enrol, plan)", run: func(ctx context.Context, env *cliEnv, args []string) error {
 		return subcommands(ctx, env, "journey", args, map[string]func(context.Context, *cliEnv, []string) error{
-			"create":   journeyCreate,
-			"edit":     journeyEdit,
-			"list":     journeyList,
-			"show":     journeyShow,
-			"activate": func(ctx context.Context, env *cliEnv, a []string) error { return journeyStatus(ctx, env, a, store.JourneyActive) },
-			"pause":    func(ctx context.Context, env *cliEnv, a []string) error { return journeyStatus(ctx, env, a, store.JourneyPaused) },
-			"preview":  journeyPreview,
-			"enrol":    journeyEnrol,
-			"plan":     journeyPlan,
-			"demo":     journeyDemo,
+			"create": journeyCreate,
+			"edit":   journeyEdit,
+			"list":   journeyList,
+			"show":   journeyShow,
+			"activate": func(ctx context.Context, env *cliEnv, a []string) error {
+				return journeyStatus(ctx, env, a, store.JourneyActive)
+			},
+			"pause": func(ctx context.Context, env *cliEnv, a []string) error {
+				return journeyStatus(ctx, env, a, store.JourneyPaused)
+			},
+			"preview": journeyPreview,
+			"enrol":   journeyEnrol,
+			"plan":    journeyPlan,
+			"demo":    journeyDemo,
 		})
 	}})
 }
@@ -87,8 +91,12 @@ func saveJourney(ctx context.Context, s *sqldb.DB, tenant domain.TenantID, raw [
 	return s.SaveJourney(ctx, tenant, j.Key(), j.Def.Name, raw, author)
 }
 
-func journeyCreate(ctx context.Context, env *cliEnv, args []string) error { return journeySave(ctx, env, args, "create") }
-func journeyEdit(ctx context.Context, env *cliEnv, args []string) error   { return journeySave(ctx, env, args, "edit") }
+func journeyCreate(ctx context.Context, env *cliEnv, args []string) error {
+	return journeySave(ctx, env, args, "create")
+}
+func journeyEdit(ctx context.Context, env *cliEnv, args []string) error {
+	return journeySave(ctx, env, args, "edit")
+}
 
 func journeySave(ctx context.Context, env *cliEnv, args []string, verb string) error {
 	fs := newFlagSet(env, "journey "+verb)
