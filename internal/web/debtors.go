@@ -127,6 +127,8 @@ type paymentView struct {
 type eventView struct {
 	domain.Event
 	At      string
+	Line    string // the summary in the viewer's language
+	Actor   string
 	Changes []domain.Change
 }
 
@@ -136,10 +138,20 @@ func (s *Server) debtor(w http.ResponseWriter, r *http.Request, c *Ctx) {
 		s.storeErr(w, r, c, err)
 		return
 	}
-	s.render(w, r, c, http.StatusOK, "debtor", "debtor.title", s.debtorView(c, d360))
+	// Timeline actors "user:12" are shown by name.
+	users, err := s.st.Users(r.Context(), c.Tenant())
+	if err != nil {
+		s.internal(w, r, c, err)
+		return
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names["user:"+strconv.FormatInt(u.ID, 10)] = u.Name
+	}
+	s.render(w, r, c, http.StatusOK, "debtor", "debtor.title", s.debtorView(c, d360, names))
 }
 
-func (s *Server) debtorView(c *Ctx, x store.Debtor360) debtorView {
+func (s *Server) debtorView(c *Ctx, x store.Debtor360, actors map[string]string) debtorView {
 	asOf := s.today()
 	v := debtorView{D: x.Debtor, LateIn12m: x.LateIn12m, Reasons: domain.DelayReasons,
 		Consents: []domain.ConsentState{domain.ConsentUnknown, domain.ConsentGranted, domain.ConsentOptOut}}
@@ -208,28 +220,84 @@ func (s *Server) debtorView(c *Ctx, x store.Debtor360) debtorView {
 			Contract: contracts[p.DebtID], Number: numbers[p.InstallmentID]})
 	}
 	for _, e := range x.Events {
-		v.Events = append(v.Events, eventView{Event: e, At: c.L.Time(e.At), Changes: eventChanges(e)})
+		ev := eventView{Event: e, At: c.L.Time(e.At), Line: eventLine(c.L, e, contracts), Actor: e.Actor, Changes: eventChanges(c.L, e)}
+		if n, ok := actors[e.Actor]; ok {
+			ev.Actor = n
+		}
+		v.Events = append(v.Events, ev)
 	}
 	return v
 }
 
+// eventLine writes the events whose data the UI understands in the
+// viewer's language; others keep the summary written when they happened.
+func eventLine(l *Localizer, e domain.Event, contracts map[int64]string) string {
+	switch e.Kind {
+	case domain.EventDelayReason:
+		var d struct{ Old, New string }
+		if json.Unmarshal(e.Data, &d) == nil && (d.New != "" || d.Old != "") {
+			return l.T("ev.delay_reason", contracts[e.DebtID], reasonLabel(l, d.Old), reasonLabel(l, d.New))
+		}
+	case domain.EventConsent:
+		var d struct{ Kind, Value, Old, New, Source string }
+		if json.Unmarshal(e.Data, &d) == nil && d.New != "" {
+			value := d.Value
+			if d.Kind != string(domain.Email) {
+				if n, err := phone.Parse(d.Value); err == nil {
+					value = n.National()
+				}
+			}
+			return l.T("ev.consent", l.Enum("channel", d.Kind), value, l.Enum("consent", d.Old), l.Enum("consent", d.New), d.Source)
+		}
+	}
+	return e.Summary
+}
+
+func reasonLabel(l *Localizer, code string) string {
+	if code == "" {
+		return l.T("debt.no_reason")
+	}
+	return l.Enum("reason", code)
+}
+
 // eventChanges reads the old/new values a "changed" event carries, as a
-// list of changes or an object holding one under "changes".
-func eventChanges(e domain.Event) []domain.Change {
+// list of changes or an object holding one under "changes", with amounts
+// and dates written for the viewer.
+func eventChanges(l *Localizer, e domain.Event) []domain.Change {
 	if e.Kind != domain.EventChanged || len(e.Data) == 0 {
 		return nil
 	}
 	var list []domain.Change
-	if json.Unmarshal(e.Data, &list) == nil {
-		return list
+	if json.Unmarshal(e.Data, &list) != nil {
+		var obj struct {
+			Changes []domain.Change `json:"changes"`
+		}
+		if json.Unmarshal(e.Data, &obj) != nil {
+			return nil
+		}
+		list = obj.Changes
 	}
-	var obj struct {
-		Changes []domain.Change `json:"changes"`
+	for i, ch := range list {
+		list[i].Old, list[i].New = changeValue(l, ch.Field, ch.Old), changeValue(l, ch.Field, ch.New)
 	}
-	if json.Unmarshal(e.Data, &obj) == nil {
-		return obj.Changes
+	return list
+}
+
+// changeValue formats a stored value by what its field name says it is.
+func changeValue(l *Localizer, field, v string) string {
+	switch {
+	case v == "":
+		return "—"
+	case strings.HasSuffix(field, "amount") || strings.HasSuffix(field, "paid") || strings.HasSuffix(field, "principal"):
+		if m, err := money.Parse(v); err == nil {
+			return l.Money(m)
+		}
+	case strings.HasSuffix(field, "date") || field == "birth":
+		if d, err := date.Parse(v); err == nil {
+			return l.Date(d)
+		}
 	}
-	return nil
+	return v
 }
 
 func nonEmpty(ss ...string) []string {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,13 +80,20 @@ func newEnv(t *testing.T, mod func(*Config)) *testEnv {
 	return e
 }
 
+// testHash is testPassword's hash, made once: seeding a dozen users per
+// test need not pay for a dozen argon2id runs.
+var testHash = sync.OnceValue(func() string {
+	h, err := HashPassword(testPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
 func mustUser(t *testing.T, st store.Store, tenant domain.TenantID, name, email string, role domain.Role) domain.User {
 	t.Helper()
-	u, err := NewUser(name, email, role, "pt-BR", testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err = st.CreateUser(context.Background(), tenant, u)
+	u := domain.User{Name: name, Email: email, Role: role, Locale: "pt-BR", PasswordHash: testHash()}
+	u, err := st.CreateUser(context.Background(), tenant, u)
 	if err != nil {
 		t.Fatal(err)
 	}

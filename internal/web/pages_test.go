@@ -322,6 +322,16 @@ func TestDebtor360(t *testing.T) {
 	if !strings.Contains(r.Body, "Descadastrado") || !strings.Contains(r.Body, "consent-opted_out") {
 		t.Error("opt-out not shown")
 	}
+	// The timeline tells it in the viewer's words, with who did it.
+	for _, want := range []string{
+		"Consentimento de Celular " + mobile.National() + ": Autorizado → Descadastrado (origem: agent)",
+		"Motivo do atraso do contrato CT-A-001: Não informado → Produto com defeito (falha do credor)",
+		e.A.Agent.Name,
+	} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("timeline lacks %q", want)
+		}
+	}
 	if r := c.get("/debtors/0"); r.Code != http.StatusNotFound {
 		t.Errorf("debtor 0: %d", r.Code)
 	}
