@@ -58,7 +58,7 @@ type columnSpec struct {
 var columns = [numCols]columnSpec{
 	colCustomerID:        {"id_cliente", false, []string{"cod_cliente", "codigo_cliente", "cliente_id", "id_do_cliente", "customer_id", "client_id", "customer_code", "external_id", "id_externo", "id_deudor", "codigo_deudor"}},
 	colDocument:          {"cpf_cnpj", true, []string{"cpf", "cnpj", "cpfcnpj", "cpf_ou_cnpj", "cnpj_cpf", "documento", "doc", "num_documento", "numero_documento", "nr_documento", "documento_cliente", "document", "document_number", "tax_id", "taxid", "nif"}},
-	colName:              {"nome", true, []string{"nome_cliente", "nome_devedor", "nome_completo", "razao_social", "nome_razao_social", "cliente", "nombre", "nombre_cliente", "nombre_completo", "razon_social", "name", "full_name", "customer_name", "debtor_name"}},
+	colName:              {"nome", true, []string{"nome_cliente", "nome_do_cliente", "nome_devedor", "nome_do_devedor", "nome_completo", "razao_social", "nome_razao_social", "cliente", "nombre", "nombre_cliente", "nombre_completo", "razon_social", "name", "full_name", "customer_name", "debtor_name"}},
 	colBirth:             {"data_nascimento", false, []string{"dt_nascimento", "data_de_nascimento", "nascimento", "fecha_nacimiento", "fecha_de_nacimiento", "birth_date", "birthdate", "date_of_birth", "dob"}},
 	colPhone:             {"telefone", false, []string{"fone", "tel", "telefone1", "telefone_1", "telefone_residencial", "telefono", "telefono1", "telefono_1", "phone", "phone1", "phone_1", "telephone"}},
 	colPhone2:            {"telefone2", false, []string{"fone2", "tel2", "telefone_2", "telefone_comercial", "telefono2", "telefono_2", "phone2", "phone_2"}},

@@ -100,7 +100,7 @@ func buildHeader(fields []string, m Mapping) (*header, error) {
 		}
 		if !ok || c < 0 {
 			h.cols[i] = -1
-			if name != "" {
+			if !ok && name != "" {
 				h.ignored = append(h.ignored, name)
 			}
 			continue

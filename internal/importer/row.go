@@ -174,9 +174,24 @@ func (c *converter) validZone(s string) bool {
 	return ok
 }
 
-var phoneCols = []col{colPhone, colPhone2, colPhone3, colMobile, colMobile2, colWhatsApp}
+var (
+	phoneCols      = []col{colPhone, colPhone2, colPhone3, colMobile, colMobile2, colWhatsApp}
+	allContactCols = []col{colPhone, colPhone2, colPhone3, colMobile, colMobile2, colWhatsApp, colEmail, colEmail2}
+)
 
 func (c *converter) contacts(out []domain.ContactPoint) []domain.ContactPoint {
+	if out == nil {
+		n := 0
+		for _, k := range allContactCols {
+			if c.h.pos[k] >= 0 && c.value(k) != "" {
+				n++
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		out = make([]domain.ContactPoint, 0, n)
+	}
 	add := func(k domain.ContactKind, v string) {
 		for _, p := range out {
 			if p.Kind == k && p.Value == v {
@@ -294,7 +309,7 @@ func (c *converter) installment(in *domain.Installment, origin date.Date) {
 }
 
 func (c *converter) date(k col, s string) (date.Date, bool) {
-	d, err := date.Parse(s)
+	d, err := parseDate(s)
 	if err != nil {
 		c.reject(k, "unparseable date %q: want dd/mm/aaaa or aaaa-mm-dd", s)
 		return date.Date{}, false
@@ -371,16 +386,29 @@ func normalizeEmail(s string) (string, error) {
 	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
 		return "", fmt.Errorf("%q: misplaced dot before @", s)
 	}
-	labels := strings.Split(dom, ".")
-	if len(labels) < 2 {
+	if strings.IndexByte(dom, '.') < 0 {
 		return "", fmt.Errorf("%q: the domain %q has no dot", s, dom)
 	}
-	for _, l := range labels {
+	for rest := dom; ; {
+		l := rest
+		i := strings.IndexByte(rest, '.')
+		if i >= 0 {
+			l = rest[:i]
+		}
 		if l == "" || l[0] == '-' || l[len(l)-1] == '-' {
 			return "", fmt.Errorf("%q: malformed domain %q", s, dom)
 		}
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
 	}
-	return strings.ToLower(s), nil
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(s), nil
+		}
+	}
+	return s, nil
 }
 
 // normalizeLocale maps pt, pt_BR, PT-br, português, es, español, en,
@@ -491,5 +519,117 @@ func parseOptOut(s string) (map[domain.ContactKind]bool, error) {
 	return kinds, nil
 }
 
-// parseMoney reads an amount; see money.Parse.
-func parseMoney(s string) (money.Money, error) { return money.Parse(s) }
+// parseMoney reads an amount as money.Parse does. The plain forms that
+// make up nearly every file ("1590,06", "1.590,06", "1590.06", "150") take a
+// fast path that allocates nothing; anything else (signs, currency symbols,
+// spaces, errors) goes to money.Parse. FuzzParseMoney holds the two equal.
+func parseMoney(s string) (money.Money, error) {
+	if m, ok := fastMoney(s); ok {
+		return m, nil
+	}
+	return money.Parse(s)
+}
+
+func fastMoney(s string) (money.Money, bool) {
+	n := len(s)
+	if n == 0 || n > 20 {
+		return 0, false
+	}
+	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
+	intEnd, frac, dec := n, int64(0), byte(0)
+	switch {
+	case n >= 2 && (s[n-2] == '.' || s[n-2] == ','):
+		if !isDigit(s[n-1]) {
+			return 0, false
+		}
+		intEnd, dec, frac = n-2, s[n-2], int64(s[n-1]-'0')*10
+	case n >= 3 && (s[n-3] == '.' || s[n-3] == ','):
+		if !isDigit(s[n-2]) || !isDigit(s[n-1]) {
+			return 0, false
+		}
+		intEnd, dec, frac = n-3, s[n-3], int64(s[n-2]-'0')*10+int64(s[n-1]-'0')
+	}
+	if intEnd == 0 {
+		return 0, false
+	}
+	var v int64
+	digits, sep, group := 0, byte(0), -1
+	for j := 0; j < intEnd; j++ {
+		c := s[j]
+		switch {
+		case isDigit(c):
+			v = v*10 + int64(c-'0')
+			digits++
+			if group >= 0 {
+				group++
+			}
+		case c == '.' || c == ',':
+			if c == dec || (sep != 0 && c != sep) || (group >= 0 && group != 3) || (group < 0 && (digits == 0 || digits > 3)) {
+				return 0, false
+			}
+			sep, group = c, 0
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 || (group >= 0 && group != 3) {
+		return 0, false
+	}
+	return money.Money(v*100 + frac), true
+}
+
+// parseDate reads a date as date.Parse does; "dd/mm/aaaa" and "aaaa-mm-dd"
+// take a fast path that skips time.Parse. FuzzParseDate holds them equal.
+func parseDate(s string) (date.Date, error) {
+	if d, ok := fastDate(s); ok {
+		return d, nil
+	}
+	return date.Parse(s)
+}
+
+func fastDate(s string) (date.Date, bool) {
+	if len(s) != 10 {
+		return date.Date{}, false
+	}
+	num := func(b string) (int, bool) {
+		n := 0
+		for i := 0; i < len(b); i++ {
+			if b[i] < '0' || b[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int(b[i]-'0')
+		}
+		return n, true
+	}
+	var y, m, d int
+	var ok1, ok2, ok3 bool
+	switch {
+	case s[2] == '/' && s[5] == '/':
+		d, ok1 = num(s[0:2])
+		m, ok2 = num(s[3:5])
+		y, ok3 = num(s[6:10])
+	case s[4] == '-' && s[7] == '-':
+		y, ok1 = num(s[0:4])
+		m, ok2 = num(s[5:7])
+		d, ok3 = num(s[8:10])
+	default:
+		return date.Date{}, false
+	}
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return date.Date{}, false
+	}
+	return date.New(y, time.Month(m), d), true
+}
+
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}

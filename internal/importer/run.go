@@ -396,8 +396,10 @@ type parser struct {
 func (p *parser) run(ctx context.Context) (err error) {
 	defer close(p.out)
 	var b *batch
-	send := func() error {
-		b.read, b.rejected, b.bytes = p.read, p.rejected, p.src.counter.n
+	// send passes b on; held rows (read, but moved to the next batch) are
+	// not counted as done yet.
+	send := func(held int) error {
+		b.read, b.rejected, b.bytes = p.read-held, p.rejected, p.src.counter.n
 		select {
 		case p.out <- b:
 			b = nil
@@ -441,7 +443,7 @@ func (p *parser) run(ctx context.Context) (err error) {
 				// The new debt starts the next batch.
 				last := *row
 				b.rows = b.rows[:n-1]
-				if err := send(); err != nil {
+				if err := send(1); err != nil {
 					return err
 				}
 				select {
@@ -450,7 +452,7 @@ func (p *parser) run(ctx context.Context) (err error) {
 					return ctx.Err()
 				}
 				b.rows = append(b.rows, last)
-			} else if err := send(); err != nil {
+			} else if err := send(0); err != nil {
 				return err
 			}
 		}
@@ -459,7 +461,7 @@ func (p *parser) run(ctx context.Context) (err error) {
 	if b == nil {
 		b = <-p.free
 	}
-	return send()
+	return send(0)
 }
 
 func (p *parser) addRejects(rs []store.Reject, text string) {
