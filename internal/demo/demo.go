@@ -215,6 +215,9 @@ func newGenerator(opts Options) (*generator, error) {
 	return g, nil
 }
 
+// alphanumericCNPJFrom is when the first alphanumeric CNPJs were issued.
+var alphanumericCNPJFrom = date.New(2026, 7, 1)
+
 // debtor generates debtor number i into g.rec.
 func (g *generator) debtor(i int) *debtorRec {
 	g.src.Seed(mix64(g.opts.Seed^0x9e3779b97f4a7c15), mix64(uint64(i)+mix64(g.opts.Seed)))
@@ -237,7 +240,9 @@ func (g *generator) debtor(i int) *debtorRec {
 	if company {
 		d.Kind = domain.Company
 		id := taxid.GenerateCNPJ(r)
-		if chance(r, 10) {
+		// The Receita Federal issues alphanumeric CNPJs from July 2026:
+		// a few new companies have one.
+		if chance(r, 10) && !g.opts.AsOf.Before(alphanumericCNPJFrom) {
 			id = taxid.GenerateAlphanumericCNPJ(r)
 		}
 		d.Document = id.Number

@@ -178,6 +178,7 @@ func TestWriteCSVError(t *testing.T) {
 // stats is what the validity test measures over a sample.
 type stats struct {
 	rows, debtors, debts, companies, nonPT int
+	alphanumeric                           int
 	ufs                                    map[string]int
 	products                               map[string]int
 	dpd                                    map[string]int // of debts, by bucket
@@ -296,6 +297,9 @@ func TestValidity(t *testing.T) {
 	if len(s.ufs) != 27 {
 		t.Errorf("%d UFs in %d debtors, want all 27: %v", len(s.ufs), n, s.ufs)
 	}
+	if s.alphanumeric == 0 {
+		t.Error("no alphanumeric CNPJ as of November 2026")
+	}
 	if len(s.zones) < 7 {
 		t.Errorf("only %d time zones: %v", len(s.zones), s.zones)
 	}
@@ -341,6 +345,19 @@ func TestValidity(t *testing.T) {
 	}
 }
 
+// Before July 2026 no CNPJ is alphanumeric.
+func TestNoAlphanumericCNPJBefore2026(t *testing.T) {
+	err := Generate(Options{Seed: 42, Debtors: 10000, AsOf: date.New(2025, 6, 30)}, func(r Row) error {
+		if id, err := taxid.Parse(r.Debtor.Document); err != nil || id.Alphanumeric() {
+			t.Fatalf("line %d: document %s (%v) as of 2025", r.Line, r.Debtor.Document, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func sameDebtor(a, b *domain.Debtor) bool { return *a == *b }
 
 func checkDebtor(t *testing.T, r Row, s *stats, fail func(Row, string, ...any)) {
@@ -353,6 +370,9 @@ func checkDebtor(t *testing.T, r Row, s *stats, fail func(Row, string, ...any)) 
 		fail(r, "document %q not normalized (%q)", d.Document, id.Number)
 	case (id.Kind == taxid.CNPJ) != (d.Kind == domain.Company):
 		fail(r, "document kind %v for a %s", id.Kind, d.Kind)
+	}
+	if id.Alphanumeric() {
+		s.alphanumeric++
 	}
 	if d.Kind == domain.Company {
 		s.companies++
