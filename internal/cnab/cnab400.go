@@ -17,7 +17,7 @@ type layout400 struct {
 	reasonWidth                                                                                                                            int
 	trailerDetails                                                                                                                         span // count of type 1 records in the trailer, if the bank gives it
 	// remessa
-	pCompanyUse, pOurNumber, pDoc, pDue, pValue, pInterest, pDiscount, pRebate, pPayerDoc, pPayerName span
+	pCompanyUse, pOurNumber, pDoc, pDue, pValue, pInterest, pDiscount, pRebate, pPayerDoc, pPayerName, pWallet span
 	// detail is the record type of a detail: '1', or '7' for Banco do
 	// Brasil's convênio of 7 digits (which also accepts '1').
 	detail byte
@@ -38,7 +38,7 @@ var itau400Layout = layout400{
 	rPayerName: span{325, 354}, rReasons: span{378, 385}, reasonWidth: 2, trailerDetails: span{213, 220},
 	pCompanyUse: span{38, 62}, pOurNumber: span{63, 70}, pDoc: span{111, 120}, pDue: span{121, 126}, pValue: span{127, 139},
 	pInterest: span{161, 173}, pDiscount: span{180, 192}, pRebate: span{206, 218}, pPayerDoc: span{221, 234}, pPayerName: span{235, 264},
-	detail: '1', remittance: true,
+	pWallet: span{84, 86}, detail: '1', remittance: true,
 }
 
 // Bradesco CNAB 400 ("Manual de Procedimentos Operacionais para Troca de
@@ -51,7 +51,7 @@ var bradesco400Layout = layout400{
 	rReasons: span{319, 328}, reasonWidth: 2,
 	pCompanyUse: span{38, 62}, pOurNumber: span{71, 81}, pDoc: span{111, 120}, pDue: span{121, 126}, pValue: span{127, 139},
 	pInterest: span{161, 173}, pDiscount: span{180, 192}, pRebate: span{206, 218}, pPayerDoc: span{221, 234}, pPayerName: span{235, 274},
-	detail: '1', remittance: true,
+	pWallet: span{22, 24}, detail: '1', remittance: true,
 }
 
 // Santander CNAB 400 return ("Layout de arquivos CNAB 400 – cobrança
@@ -64,6 +64,9 @@ var santander400Layout = layout400{
 	rDue: span{147, 152}, rValue: span{153, 165}, rFee: span{176, 188}, rIOF: span{215, 227}, rRebate: span{228, 240},
 	rDiscount: span{241, 253}, rPaid: span{254, 266}, rInterest: span{267, 279}, rCredit: span{296, 301},
 	rPayerName: span{302, 337}, detail: '1', ourNumberWidth: 12,
+	pCompanyUse: span{38, 62}, pOurNumber: span{63, 69}, pWallet: span{108, 108}, pDoc: span{111, 120}, pDue: span{121, 126},
+	pValue: span{127, 139}, pInterest: span{161, 173}, pDiscount: span{180, 192}, pRebate: span{206, 218},
+	pPayerDoc: span{221, 234}, pPayerName: span{235, 274}, remittance: true,
 }
 
 // Caixa CNAB 400 return (SIGCB): modalidade and nosso número 057-073 (17
@@ -73,7 +76,10 @@ var caixa400Layout = layout400{
 	rCompanyUse: span{32, 56}, rOurNumber: span{57, 73}, rWallet: 107, rOccDate: span{111, 116}, rDoc: span{117, 126},
 	rDue: span{147, 152}, rValue: span{153, 165}, rFee: span{176, 188}, rIOF: span{215, 227}, rRebate: span{228, 240},
 	rDiscount: span{241, 253}, rPaid: span{254, 266}, rInterest: span{267, 279}, rCredit: span{294, 299},
-	detail: '1',
+	detail:      '1',
+	pCompanyUse: span{32, 56}, pOurNumber: span{57, 73}, pWallet: span{107, 108}, pDoc: span{111, 120}, pDue: span{121, 126},
+	pValue: span{127, 139}, pInterest: span{161, 173}, pDiscount: span{180, 192}, pRebate: span{206, 218},
+	pPayerDoc: span{221, 234}, pPayerName: span{235, 274}, remittance: true,
 }
 
 // Banco do Brasil CNAB 400 return (CBR643, convênio of 7 digits, detail
@@ -85,7 +91,10 @@ var bb400Layout = layout400{
 	rReasons: span{87, 88}, reasonWidth: 2,
 	rDue: span{147, 152}, rValue: span{153, 165}, rCredit: span{176, 181}, rFee: span{182, 188}, rIOF: span{215, 227},
 	rRebate: span{228, 240}, rDiscount: span{241, 253}, rPaid: span{254, 266}, rInterest: span{267, 279},
-	detail: '7',
+	detail:      '7',
+	pCompanyUse: span{39, 63}, pOurNumber: span{64, 80}, pWallet: span{107, 108}, pDoc: span{111, 120}, pDue: span{121, 126},
+	pValue: span{127, 139}, pInterest: span{161, 173}, pDiscount: span{180, 192}, pRebate: span{206, 218},
+	pPayerDoc: span{221, 234}, pPayerName: span{235, 271}, remittance: true,
 }
 
 func layoutFor400(bank string) (layout400, bool) {
@@ -303,14 +312,13 @@ func remittance400(l line, r *Record, lay layout400, full bool) error {
 	}
 	r.OurNumberRaw = l.text(lay.pOurNumber.from, lay.pOurNumber.to)
 	r.OurNumber = r.OurNumberRaw
+	if lay.ourNumberWidth > 0 && len(r.OurNumber) < lay.ourNumberWidth {
+		r.OurNumber = strings.Repeat("0", lay.ourNumberWidth-len(r.OurNumber)) + r.OurNumber
+	}
 	r.DocumentNumber = l.text(lay.pDoc.from, lay.pDoc.to)
 	r.CompanyUse = l.text(lay.pCompanyUse.from, lay.pCompanyUse.to)
 	r.PayerDocument = trimZeros(l.text(lay.pPayerDoc.from, lay.pPayerDoc.to))
 	r.PayerName = l.text(lay.pPayerName.from, lay.pPayerName.to)
-	if r.Bank == "341" {
-		r.Wallet = l.text(84, 86)
-	} else {
-		r.Wallet = l.text(22, 24)
-	}
+	r.Wallet = l.text(lay.pWallet.from, lay.pWallet.to)
 	return nil
 }

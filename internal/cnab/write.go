@@ -510,6 +510,14 @@ func write400(w *writer, h Header, lay layout400, kind Kind, events iter.Seq[Eve
 		r.put(38, 38, b.AccountDV)
 	case "237":
 		r.digits(27, 46, b.Agreement)
+	case "001":
+		r.digits(27, 30, b.Agency)
+		r.put(31, 31, b.AgencyDV)
+		r.digits(32, 39, b.Account)
+		r.put(40, 40, b.AccountDV)
+		r.num(41, 46, 0)
+	case "033":
+		r.put(27, 46, padRightZeros(b.Agreement, 20)) // código de transmissão
 	default:
 		r.digits(27, 30, b.Agency)
 		r.digits(31, 36, b.Agreement)
@@ -520,9 +528,17 @@ func write400(w *writer, h Header, lay layout400, kind Kind, events iter.Seq[Eve
 		"237": "BRADESCO", "341": "BANCO ITAU SA"}[h.Bank])
 	r.date6(95, ymd(h.Created))
 	switch {
-	case kind == Remittance && !itau:
+	case kind == Remittance && h.Bank == "237":
 		r.put(109, 110, "MX")
 		r.num(111, 117, int64(h.Sequence))
+	case kind == Remittance && h.Bank == "001":
+		r.put(77, 94, "001BANCODOBRASIL")
+		r.num(101, 107, int64(h.Sequence))
+		r.digits(130, 136, b.Agreement)
+	case kind == Remittance && h.Bank == "104":
+		r.num(390, 394, int64(h.Sequence))
+	case kind == Remittance && h.Bank == "033":
+		r.num(392, 394, int64(h.Sequence))
 	case kind == Return && !itau:
 		r.put(101, 108, "01600000")
 		r.num(109, 113, int64(h.Sequence))
@@ -549,8 +565,13 @@ func write400(w *writer, h Header, lay layout400, kind Kind, events iter.Seq[Eve
 		switch {
 		case kind == Remittance && itau:
 			d = itauRemittance(h, e)
-		case kind == Remittance:
+		case kind == Remittance && h.Bank == "237":
 			d = bradescoRemittance(h, e)
+		case kind == Remittance:
+			var err error
+			if d, err = genericRemittance400(h, lay, e); err != nil {
+				return fmt.Errorf("cnab: title %d: %w", count, err)
+			}
 		case itau:
 			d = itauReturn(h, e)
 		case h.Bank == "237":
@@ -570,6 +591,11 @@ func write400(w *writer, h Header, lay layout400, kind Kind, events iter.Seq[Eve
 
 	r = newRec(400)
 	r.put(1, 1, "9")
+	if kind == Remittance && h.Bank == "033" {
+		r.num(2, 7, int64(w.lines+1))
+		r.num(8, 20, int64(total))
+		r.num(21, 394, 0)
+	}
 	if kind == Return {
 		r.put(2, 2, "2")
 		r.put(3, 4, "01")
@@ -800,6 +826,118 @@ func genericReturn400(h Header, lay layout400, e Event) (rec, error) {
 	}
 	if lay.rPayerName.from > 0 {
 		r.put(lay.rPayerName.from, lay.rPayerName.to, e.Payer.Name)
+	}
+	return r, nil
+}
+
+func padRightZeros(s string, n int) string {
+	for len(s) < n {
+		s += "0"
+	}
+	return s
+}
+
+// genericRemittance400 writes a remessa detail of Banco do Brasil (CBR643,
+// type 7), Caixa (SIGCB) or Santander at the positions of their layouts.
+func genericRemittance400(h Header, lay layout400, e Event) (rec, error) {
+	b := h.Beneficiary
+	acc := boleto.Account{Bank: h.Bank, Agency: b.Agency, Account: b.Account, Wallet: b.Wallet, Agreement: b.Agreement, OurNumber: e.OurNumber}
+	ff, err := boleto.EncodeFreeField(acc)
+	if err != nil {
+		return nil, err
+	}
+	nn := ff.OurNumber
+	if w := lay.pOurNumber.to - lay.pOurNumber.from + 1; len(strings.TrimLeft(nn, "0")) > w {
+		return nil, fmt.Errorf("nosso número %s does not fit the %d positions of %s's CNAB 400", nn, w, lay.name)
+	}
+	r := newRec(400)
+	r[0] = lay.detail
+	r.num(2, 3, docType(b.Document))
+	r.digits(4, 17, b.Document)
+	r.put(lay.pCompanyUse.from, lay.pCompanyUse.to, e.CompanyUse)
+	r.digits(lay.pOurNumber.from, lay.pOurNumber.to, nn)
+	r.put(109, 110, "01")
+	r.put(lay.pDoc.from, lay.pDoc.to, e.DocumentNumber)
+	r.dateN(lay.pDue.from, ymd(e.Due), 6)
+	r.num(lay.pValue.from, lay.pValue.to, int64(e.Amount))
+	r.put(140, 142, h.Bank)
+	r.num(143, 147, 0)
+	r.put(148, 150, "01N") // duplicata mercantil, não aceite
+	r.dateN(151, ymd(e.Issue), 6)
+	r.num(lay.pInterest.from, lay.pInterest.to, int64(e.InterestPerDay))
+	r.dateN(174, ymd(e.DiscountUntil), 6)
+	r.num(lay.pDiscount.from, lay.pDiscount.to, int64(e.Title.Discount))
+	r.num(193, 205, 0)
+	r.num(lay.pRebate.from, lay.pRebate.to, int64(e.Rebate))
+	r.num(219, 220, docType(e.Payer.Document))
+	r.digits(lay.pPayerDoc.from, lay.pPayerDoc.to, e.Payer.Document)
+	r.put(lay.pPayerName.from, lay.pPayerName.to, e.Payer.Name)
+	zip := strings.Map(func(c rune) rune {
+		if c >= '0' && c <= '9' {
+			return c
+		}
+		return -1
+	}, e.Payer.ZIP)
+	switch h.Bank {
+	case "001":
+		r.digits(18, 21, b.Agency)
+		r.put(22, 22, b.AgencyDV)
+		r.digits(23, 30, b.Account)
+		r.put(31, 31, b.AccountDV)
+		r.digits(32, 38, b.Agreement)
+		r.num(81, 84, 0)
+		r.num(92, 94, 0) // variação da carteira
+		r.num(95, 101, 0)
+		r.digits(107, 108, b.Wallet)
+		r.put(147, 147, " ")
+		r.put(157, 160, "0700") // 07: não protestar
+		r.put(275, 326, e.Payer.Address+" "+e.Payer.District)
+		r.digits(327, 334, zip)
+		r.put(335, 349, e.Payer.City)
+		r.put(350, 351, e.Payer.State)
+	case "104":
+		r.digits(18, 21, b.Agency)
+		r.digits(22, 27, b.Agreement)
+		r.put(28, 31, "2000") // beneficiary issues and delivers; no comissão de permanência
+		if e.InterestPerDay > 0 {
+			r.dateN(78, ymd(e.Due.AddDate(0, 0, 1)), 6)
+		} else {
+			r.num(78, 83, 0)
+		}
+		if e.Title.Discount > 0 {
+			r.put(84, 84, "1")
+		} else {
+			r.put(84, 84, "0")
+		}
+		r.put(107, 108, "01")
+		r.put(157, 160, "0200") // 02: devolver (não protestar)
+		r.put(275, 314, e.Payer.Address)
+		r.put(315, 326, e.Payer.District)
+		r.digits(327, 334, zip)
+		r.put(335, 349, e.Payer.City)
+		r.put(350, 351, e.Payer.State)
+		r.num(352, 367, 0)
+		r.num(390, 393, 0)
+	case "033":
+		r.put(18, 37, padRightZeros(b.Agreement, 20)) // código de transmissão
+		r.put(70, 70, ff.OurNumberDV)
+		r.num(71, 76, 0)
+		r.put(78, 82, "00000")
+		r.num(83, 97, 0)
+		r.num(102, 107, 0)
+		r.put(108, 108, map[string]string{"101": "5", "102": "4"}[ff.Decoded.Wallet])
+		r.put(157, 160, "0000")
+		r.put(275, 314, e.Payer.Address)
+		r.put(315, 326, e.Payer.District)
+		r.digits(327, 334, zip)
+		r.put(335, 349, e.Payer.City)
+		r.put(350, 351, e.Payer.State)
+		r.put(383, 383, "I")
+		if len(b.Account) > 0 {
+			r.put(384, 384, b.Account[len(b.Account)-1:])
+		}
+		r.put(385, 385, b.AccountDV)
+		r.num(392, 393, 0)
 	}
 	return r, nil
 }
