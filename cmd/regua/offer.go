@@ -16,6 +16,7 @@ import (
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/offer"
+	"github.com/regua/regua/internal/offer/offerbench"
 	"github.com/regua/regua/internal/plan"
 )
 
@@ -25,17 +26,49 @@ func init() {
 			"simulate": offerSimulate,
 		})
 	}})
+	registerBench("offers", benchOffers)
 }
 
-// moneyFlag, rateFlag and dateFlag parse as the flag is read, so that a bad
+// benchOffers times offer menus over the demo portfolio against a bare loop
+// reading the same debts.
+func benchOffers(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "bench offers")
+	debtors := fs.Int("debtors", 1_000_000, "demo debtors")
+	seed := fs.Uint64("seed", 1, "demo seed")
+	var asOf offerDateFlag
+	asOf.v = date.MustParse("2026-11-24")
+	fs.Var(&asOf, "as-of", "demo as-of date")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *debtors < 1 {
+		return usagef("--debtors must be positive")
+	}
+	fmt.Fprintf(env.stdout, "offers bench: %d demo debtors (seed %d, as of %s), demo policies\n", *debtors, *seed, asOf.v)
+	res, err := offerbench.Run(ctx, offerbench.Options{Debtors: *debtors, Seed: *seed, AsOf: asOf.v})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "setup: %d debtors generated and converted in %.1fs\n", res.Debtors, res.Setup.Seconds())
+	fmt.Fprintf(env.stdout, "menus: %d menus (%d offers, %d debtors owing nothing) in %.2fs wall", res.Menus, res.Offers, res.Skipped, res.Menu.Seconds())
+	if res.MenuCPU > 0 {
+		fmt.Fprintf(env.stdout, ", CPU %.1f µs/menu", float64(res.MenuCPU.Microseconds())/float64(res.Menus+res.Skipped))
+	}
+	fmt.Fprintf(env.stdout, " = %.0f menus/s\n", res.MenusPerSec())
+	fmt.Fprintf(env.stdout, "bare loop: read the same debts in %.3fs wall = %.0f debtors/s\n", res.Bare.Seconds(), res.BarePerSec())
+	fmt.Fprintf(env.stdout, "ratio: one menu costs %.0f bare reads\n", res.BarePerSec()/res.MenusPerSec())
+	return nil
+}
+
+// offerMoneyFlag, offerRateFlag and offerDateFlag parse as the flag is read, so that a bad
 // value is a usage error naming the flag.
-type moneyFlag struct {
+type offerMoneyFlag struct {
 	v   money.Money
 	set bool
 }
 
-func (f *moneyFlag) String() string { return f.v.String() }
-func (f *moneyFlag) Set(s string) error {
+func (f *offerMoneyFlag) String() string { return f.v.String() }
+func (f *offerMoneyFlag) Set(s string) error {
 	v, err := money.Parse(s)
 	if err != nil {
 		return err
@@ -44,13 +77,13 @@ func (f *moneyFlag) Set(s string) error {
 	return nil
 }
 
-type rateFlag struct {
+type offerRateFlag struct {
 	v   rate.Rate
 	set bool
 }
 
-func (f *rateFlag) String() string { return f.v.String() }
-func (f *rateFlag) Set(s string) error {
+func (f *offerRateFlag) String() string { return f.v.String() }
+func (f *offerRateFlag) Set(s string) error {
 	v, err := rate.Parse(s)
 	if err != nil {
 		return err
@@ -59,10 +92,10 @@ func (f *rateFlag) Set(s string) error {
 	return nil
 }
 
-type dateFlag struct{ v date.Date }
+type offerDateFlag struct{ v date.Date }
 
-func (f *dateFlag) String() string { return f.v.String() }
-func (f *dateFlag) Set(s string) error {
+func (f *offerDateFlag) String() string { return f.v.String() }
+func (f *offerDateFlag) Set(s string) error {
 	v, err := date.Parse(s)
 	if err != nil {
 		return err
@@ -71,9 +104,9 @@ func (f *dateFlag) Set(s string) error {
 	return nil
 }
 
-// loadIndex reads an index table; its name is the file's base name in
+// offerLoadIndex reads an index table; its name is the file's base name in
 // capitals unless the JSON form names it.
-func loadIndex(path string) (*charge.Index, error) {
+func offerLoadIndex(path string) (*charge.Index, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -85,9 +118,9 @@ func loadIndex(path string) (*charge.Index, error) {
 
 func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "offer simulate")
-	var principal, income, essential, committed moneyFlag
-	var fine, interest rateFlag
-	var due, asOf, firstDue dateFlag
+	var principal, income, essential, committed offerMoneyFlag
+	var fine, interest offerRateFlag
+	var due, asOf, firstDue offerDateFlag
 	var pays []charge.Payment
 	var fees []charge.Fee
 	fs.Var(&principal, "principal", "installment amount (1500,00)")
@@ -177,12 +210,12 @@ func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 		terms.Interest = &r
 	}
 	if *correction != "" {
-		if terms.Correction, err = loadIndex(*correction); err != nil {
+		if terms.Correction, err = offerLoadIndex(*correction); err != nil {
 			return fmt.Errorf("--correction-index: %w", err)
 		}
 	}
 	if *legal != "" {
-		if terms.LegalRate, err = loadIndex(*legal); err != nil {
+		if terms.LegalRate, err = offerLoadIndex(*legal); err != nil {
 			return fmt.Errorf("--legal-rate: %w", err)
 		}
 		terms.LegalRate.Name = "Taxa Legal"
@@ -195,12 +228,12 @@ func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(env.stdout, struct {
+			return offerWriteJSON(env.stdout, struct {
 				Breakdown charge.Breakdown `json:"breakdown"`
 				Words     []string         `json:"words"`
 			}{b, b.Words(*locale)})
 		}
-		printBreakdown(env.stdout, b, *locale)
+		offerPrintBreakdown(env.stdout, b, *locale)
 		return nil
 	}
 	pf, err := os.Open(*policy)
@@ -236,26 +269,26 @@ func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 			o := &m.Offers[i]
 			out.Offers = append(out.Offers, jsonOffer{*o, o.Title(*locale), m.Text(o, *locale)})
 		}
-		return writeJSON(env.stdout, out)
+		return offerWriteJSON(env.stdout, out)
 	}
-	printBreakdown(env.stdout, m.Breakdown, *locale)
-	printMenu(env.stdout, &m, *locale)
+	offerPrintBreakdown(env.stdout, m.Breakdown, *locale)
+	offerPrintMenu(env.stdout, &m, *locale)
 	return nil
 }
 
-func writeJSON(w io.Writer, v any) error {
+func offerWriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
 
-var partLabels = map[string][]string{
+var offerPartLabels = map[string][]string{
 	"pt-BR": {"principal", "correção", "multa", "juros", "tarifas"},
 	"es":    {"capital", "corrección", "multa", "intereses", "cargos"},
 	"en":    {"principal", "correction", "fine", "interest", "fees"},
 }
 
-func printBreakdown(w io.Writer, b charge.Breakdown, locale string) {
+func offerPrintBreakdown(w io.Writer, b charge.Breakdown, locale string) {
 	loc := charge.Locale(locale)
 	head := map[string]string{"pt-BR": "Débito em %s", "es": "Deuda al %s", "en": "Owed as of %s"}[loc]
 	fmt.Fprintf(w, head+"\n\n", b.AsOf.Format(loc))
@@ -279,7 +312,7 @@ func printBreakdown(w io.Writer, b charge.Breakdown, locale string) {
 			if r, err := rate.Parse(rt); err == nil {
 				rt = r.Format(loc)
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ib.Number, partLabels[loc][l.Part], l.Base.Format(loc), rt, period,
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ib.Number, offerPartLabels[loc][l.Part], l.Base.Format(loc), rt, period,
 				l.Charged.Format(loc), l.Paid.Format(loc), l.Open.Format(loc))
 		}
 	}
@@ -291,7 +324,7 @@ func printBreakdown(w io.Writer, b charge.Breakdown, locale string) {
 	}
 }
 
-func printMenu(w io.Writer, m *offer.Menu, locale string) {
+func offerPrintMenu(w io.Writer, m *offer.Menu, locale string) {
 	loc := charge.Locale(locale)
 	fmt.Fprintf(w, "\n"+map[string]string{
 		"pt-BR": "Propostas (política %s v%d), devido hoje %s:",
@@ -306,7 +339,7 @@ func printMenu(w io.Writer, m *offer.Menu, locale string) {
 			fmt.Fprintf(w, "   %s\n", why)
 		}
 		if o.Plan != nil {
-			printSchedule(w, o.Plan, loc, "   ")
+			offerPrintSchedule(w, o.Plan, loc, "   ")
 		}
 	}
 	if m.Capacity != nil {
@@ -324,7 +357,7 @@ func printMenu(w io.Writer, m *offer.Menu, locale string) {
 	}
 }
 
-func printSchedule(w io.Writer, s *plan.Schedule, loc, indent string) {
+func offerPrintSchedule(w io.Writer, s *plan.Schedule, loc, indent string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, indent+map[string]string{
 		"pt-BR": "nº\tvencimento\tparcela\tjuros\tamortização\tsaldo\tem dia\t",

@@ -14,9 +14,9 @@ func init() {
 
 func runPlan(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "plan")
-	var amount moneyFlag
-	var r, onTime rateFlag
-	var first, start dateFlag
+	var amount offerMoneyFlag
+	var r, onTime offerRateFlag
+	var first, start offerDateFlag
 	fs.Var(&amount, "amount", "financed amount (1200,00)")
 	n := fs.Int("n", 0, "number of installments")
 	fs.Var(&r, "rate", "plan rate: 2,5%am, 26,8%aa (converted to monthly) or 0%am for no interest")
@@ -60,7 +60,7 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(env.stdout, struct {
+		return offerWriteJSON(env.stdout, struct {
 			plan.Schedule
 			Start string    `json:"start"`
 			Cost  plan.Cost `json:"cost"`
@@ -72,7 +72,7 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) error {
 		"es":    "%s en %d cuotas al %s (cuota %s)\n\n",
 		"en":    "%s in %d installments at %s (installment %s)\n\n",
 	}[loc], s.Amount.Format(loc), s.N, s.MonthlyRate.Format(loc), s.Installment.Format(loc))
-	printSchedule(env.stdout, &s, loc, "")
+	offerPrintSchedule(env.stdout, &s, loc, "")
 	fmt.Fprintf(env.stdout, "\n"+map[string]string{
 		"pt-BR": "Taxa efetiva %s; custo efetivo total %s (a partir de %s). A última parcela absorve os centavos do arredondamento.\n",
 		"es":    "Tasa efectiva %s; costo efectivo total %s (desde %s). La última cuota absorbe los centavos del redondeo.\n",

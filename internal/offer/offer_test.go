@@ -426,10 +426,14 @@ func BenchmarkMenu10Debts(b *testing.B) {
 			Installments: []charge.Installment{{Number: 1, Due: date.MustParse("2026-05-10").AddDays(7 * i), Amount: money.Money(50_000 + 7_919*i)}}})
 	}
 	req := Request{Debtor: Debtor{ID: "bench"}, Debts: debts, AsOf: date.MustParse("2026-11-24"), Calendar: plan.WeekendsOff}
+	c0 := processCPU()
 	for b.Loop() {
 		if _, err := Generate(req, set); err != nil {
 			b.Fatal(err)
 		}
+	}
+	if c := processCPU() - c0; c > 0 {
+		b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 

@@ -73,8 +73,9 @@ func irr(owed money.Money, start date.Date, flows []Flow, basis float64) (float6
 	type tf struct{ t, a float64 }
 	fs := make([]tf, 0, len(flows))
 	total := 0.0
+	d0 := dayNumber(start)
 	for _, f := range flows {
-		d := start.DaysUntil(f.Date)
+		d := dayNumber(f.Date) - d0
 		if d < 0 {
 			return 0, fmt.Errorf("plan: payment of %s on %s is before the start %s", f.Amount, f.Date, start)
 		}
@@ -87,8 +88,9 @@ func irr(owed money.Money, start date.Date, flows []Flow, basis float64) (float6
 	}
 	// g(r) = PV(r) − owed falls as r grows; g(0) > 0.
 	g := func(r float64) (v, dv float64) {
+		lr := math.Log1p(r)
 		for _, f := range fs {
-			x := math.Pow(1+r, -f.t)
+			x := math.Exp(-f.t * lr)
 			v += f.a * x
 			dv -= f.t * f.a * x / (1 + r)
 		}

@@ -32,7 +32,7 @@ type Calendar func(date.Date) bool
 // WeekendsOff is the Calendar with every Monday–Friday open: the fallback
 // when no holiday calendar is plugged in.
 func WeekendsOff(d date.Date) bool {
-	w := d.Weekday()
+	w := weekday(d)
 	return w != time.Saturday && w != time.Sunday
 }
 
@@ -145,7 +145,7 @@ func Build(req Request) (Schedule, error) {
 		if err != nil {
 			return Schedule{}, err
 		}
-		nominal := req.First.AddMonths(k - 1)
+		nominal := addMonths(req.First, k-1)
 		s.Rows[k-1] = Row{
 			Number: k, Due: NextBusinessDay(nominal, req.Calendar),
 			Installment: inst, Interest: interest, Amortisation: amort, Balance: bal, OnTime: inst - disc,
