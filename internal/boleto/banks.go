@@ -165,6 +165,25 @@ func encodeBB(a Account) (FreeField, error) {
 	return FreeField{}, fieldErr(b, "convênio", "%q must have 4, 6 or 7 digits", a.Agreement)
 }
 
+// BBOurNumberDV is Banco do Brasil's check digit of a nosso número of the
+// convênios of 4 and 6 digits (printed, not in the barcode): módulo 11
+// with weights 9, 8, …, 2 from the rightmost digit, the remainder itself
+// being the digit and 10 printing as X.
+func BBOurNumberDV(nn string) string {
+	sum, w := 0, 9
+	for i := len(nn) - 1; i >= 0; i-- {
+		sum += int(nn[i]-'0') * w
+		w--
+		if w < 2 {
+			w = 9
+		}
+	}
+	if r := sum % 11; r != 10 {
+		return strconv.Itoa(r)
+	}
+	return "X"
+}
+
 func encodeBBShort(a Account, conv string, seqLen int) (FreeField, error) {
 	b := BancoDoBrasil
 	seq, err := fit(b, "nosso número", a.OurNumber, seqLen)
@@ -184,7 +203,8 @@ func encodeBBShort(a Account, conv string, seqLen int) (FreeField, error) {
 		return FreeField{}, err
 	}
 	nn := conv + seq
-	return FreeField{Digits: nn + ag + acc + w, OurNumber: nn, Display: nn,
+	dv := BBOurNumberDV(nn)
+	return FreeField{Digits: nn + ag + acc + w, OurNumber: nn, OurNumberDV: dv, Display: nn + "-" + dv,
 		Decoded:      Account{Bank: b, Agreement: conv, OurNumber: seq, Agency: ag, Account: acc, Wallet: w},
 		LayoutDetail: fmt.Sprintf("convênio %d", len(conv))}, nil
 }

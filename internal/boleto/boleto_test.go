@@ -212,6 +212,13 @@ func TestOurNumberCheckDigits(t *testing.T) {
 			t.Errorf("mod 11 of %s", s)
 		}
 	}
+	// Banco do Brasil (convênios 4 and 6): weights 9..2 from the right,
+	// the remainder is the digit, 10 prints as X.
+	for _, c := range []struct{ nn, want string }{{"12345610002", "X"}, {"12345612345", "3"}, {"00000000001", "9"}, {"00000000000", "0"}} {
+		if got := BBOurNumberDV(c.nn); got != c.want {
+			t.Errorf("BB DV(%s) = %s, want %s", c.nn, got, c.want)
+		}
+	}
 	// Itaú DAC: carteira 126 uses carteira+nosso número only.
 	ff, _ := EncodeFreeField(Account{Bank: "341", Agency: "1565", Account: "13877", Wallet: "126", OurNumber: "12345678"})
 	if ff.OurNumberDV != strconv.Itoa(mod10("12612345678")) {
