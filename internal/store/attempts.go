@@ -57,4 +57,9 @@ type AttemptStore interface {
 	PlanAttempts(ctx context.Context, tenant domain.TenantID, as []Attempt) (inserted int, err error)
 	Attempt(ctx context.Context, tenant domain.TenantID, id int64) (Attempt, error)
 	AttemptsOfDebtor(ctx context.Context, tenant domain.TenantID, debtorID int64, limit int) ([]Attempt, error)
+	// CancelPlannedAttempts cancels the attempts of a debt that have not
+	// gone out yet (status planned or failed-awaiting-retry), recording why
+	// in LastError; a stop condition (payment, agreement, dispute, opt-out)
+	// calls it. It returns how many were cancelled.
+	CancelPlannedAttempts(ctx context.Context, tenant domain.TenantID, debtID int64, reason string) (int, error)
 }

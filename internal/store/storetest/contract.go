@@ -403,6 +403,17 @@ func Run(t *testing.T, s store.Store) {
 		if err != nil || len(list) != 2 || list[1].Status != store.AttemptPlanned || !list[1].DueAt.Equal(due) || string(list[1].Decision) != `{"allowed":true}` || list[1].AnchorDate != date.New(2026, 11, 26) {
 			t.Fatalf("attempts: %+v %v", list, err)
 		}
+		debt := v360Debt(t, s, a.Tenant, res[0].ID)
+		plan[0].DebtID, plan[0].StepID = debt, "d+1-sms"
+		if n, err := as.PlanAttempts(ctx, a.Tenant, plan[:1]); err != nil || n != 1 {
+			t.Fatalf("plan with debt: %d %v", n, err)
+		}
+		if n, err := as.CancelPlannedAttempts(ctx, b.Tenant, debt, "paid"); err != nil || n != 0 {
+			t.Errorf("tenant B cancels A's attempts: %d %v", n, err)
+		}
+		if n, err := as.CancelPlannedAttempts(ctx, a.Tenant, debt, "paid"); err != nil || n != 1 {
+			t.Errorf("cancel: %d %v", n, err)
+		}
 		if _, err := as.Attempt(ctx, b.Tenant, list[0].ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("tenant B reads A's attempt: %v", err)
 		}
@@ -494,4 +505,13 @@ func Isolation(t *testing.T, s store.Store, a, b Fixture) {
 		t.Errorf("tenant A's user changed by B")
 	}
 	_ = strings.TrimSpace
+}
+
+func v360Debt(t *testing.T, s store.Store, tenant domain.TenantID, debtor int64) int64 {
+	t.Helper()
+	v, err := s.Debtor360(context.Background(), tenant, debtor, 1)
+	if err != nil || len(v.Debts) == 0 {
+		t.Fatalf("debtor %d: %v", debtor, err)
+	}
+	return v.Debts[0].ID
 }
