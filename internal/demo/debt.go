@@ -180,14 +180,14 @@ func (g *generator) installment(d *debtRec, k int, due date.Date, amt money.Mone
 			at = asOf.AddDays(-1)
 		}
 		in.Paid = amt
-		pays = []domain.Payment{g.payment(amt, at)}
+		pays = g.payment(amt, at)
 	case oldest && days > 1 && chance(r, 70):
 		in.Paid = mulDiv(amt, int64(between(r, 10, 70)), 100)
 		at := due.AddDays(between(r, 1, days-1))
 		if !at.Before(asOf) {
 			at = asOf.AddDays(-1)
 		}
-		pays = []domain.Payment{g.payment(in.Paid, at)}
+		pays = g.payment(in.Paid, at)
 	}
 	in.Status = domain.StatusFor(in.Amount, in.Paid)
 	d.insts = append(d.insts, instRec{inst: in, payments: pays})
@@ -195,11 +195,16 @@ func (g *generator) installment(d *debtRec, k int, due date.Date, amt money.Mone
 
 // payment is a payment booked from the import, at a daytime hour of the
 // debtor's zone. The contract number is not known yet when installments
-// are drawn; debt sets SourceRef after.
-func (g *generator) payment(amt money.Money, at date.Date) domain.Payment {
+// are drawn; debt sets SourceRef after. For the CSV, which has no
+// payments, the time is drawn (so every stream stays the same) but nothing
+// is built.
+func (g *generator) payment(amt money.Money, at date.Date) []domain.Payment {
 	hour, minute := between(g.r, 8, 21), g.r.IntN(60)
+	if g.csvOnly {
+		return nil
+	}
 	t := time.Date(at.Year(), at.Month(), at.Day(), hour+zoneOffset(g.rec.debtor.TimeZone), minute, 0, 0, time.UTC)
-	return domain.Payment{Source: domain.PaidImport, Amount: amt, PaidAt: t}
+	return []domain.Payment{{Source: domain.PaidImport, Amount: amt, PaidAt: t}}
 }
 
 // sourceRef identifies a generated payment: "contract/installment/seq",

@@ -146,6 +146,9 @@ type generator struct {
 	rec    debtorRec
 	// scratch holds WriteCSV's per-debtor and per-debt field buffers.
 	scratch csvScratch
+	// csvOnly skips what only rows carry (contact points, payments): the
+	// random draws are the same, so the data are too.
+	csvOnly bool
 }
 
 // debtorRec is one debtor with everything the rows and the CSV need.
@@ -499,6 +502,9 @@ func (g *generator) contacts(rec *debtorRec, uf string, company bool, first, las
 		rec.optOut = string(b)
 	}
 
+	if g.csvOnly {
+		return
+	}
 	// Sized exactly: contact points are large and this is most of the
 	// bytes allocated per debtor.
 	n := 0

@@ -132,6 +132,7 @@ func fillRows(g *generator, c *chunk) {
 
 // fillCSV generates chunk c's debtors as CSV lines.
 func fillCSV(g *generator, c *chunk) {
+	g.csvOnly = true
 	c.csv = c.csv[:0]
 	for i := range c.n {
 		c.csv = appendDebtorCSV(c.csv, g.debtor(c.first+i), &g.scratch)
