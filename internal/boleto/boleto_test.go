@@ -26,6 +26,10 @@ import (
 //     2026-08-06, R$ 651,61 ("linha digitável esperada (do PDF)"); Banco do
 //     Brasil due 2022-11-15, R$ 147,80, nosso número 34325680000010035;
 //     Itaú carteira 109 lines quoted in Stark Bank's public SDK examples.
+//   - Banco do Brasil nosso número DV (convênios 4/6): módulo 11 with
+//     weights 9..2, remainder as digit, 10 → X (BB "Especificações técnicas
+//     para confecção de boleto", as implemented in frones/ACBr
+//     ACBrBancoBrasil.pas, CalcularDigitoVerificador).
 //   - Bradesco nosso número DV example 19/00000000002-8: Bradesco "Boleto
 //     de Cobrança – Layout" manual (módulo 11 base 7, remainder 1 → P).
 //   - Itaú's worked example (CNAB 400 manual, Anexo A/5): carteira 110,

@@ -174,6 +174,9 @@ func scan240(lr *lineReader, l line, opt Options, fn func(*Record) error) (FileI
 			}
 			b.nextSeq++
 			b.lines++
+			if b.full {
+				l = l.withString()
+			}
 			rec, err := segment240(l, info.Kind, info.Bank, sg, b)
 			if err != nil {
 				return info, err
@@ -259,7 +262,7 @@ func segment240(l line, kind Kind, bank string, sg seg240, b *batch240) (*Record
 			return nil, errAt(l.no, 14, 14, "segmento", "segment %c of line %d has no segment %c", b.pendingSeg, b.pending.Line, want[1])
 		}
 		r := &b.rec
-		*r = Record{Line: l.no, Layout: CNAB240, Bank: bank, Batch: b.no, Code: string(l.raw(16, 17))}
+		*r = Record{Line: l.no, Layout: CNAB240, Bank: bank, Batch: b.no, Code: l.str(16, 17)}
 		var err error
 		if s == 'T' {
 			err = segT(l, r, bank, sg, b.full)
@@ -314,7 +317,7 @@ func segT(l line, r *Record, bank string, sg seg240, full bool) error {
 	if r.DueDate, err = l.date(sg.tDue.from, sg.tDue.to, "data de vencimento"); err != nil {
 		return err
 	}
-	raw := string(l.raw(sg.tOurNumber.from, sg.tOurNumber.to))
+	raw := l.str(sg.tOurNumber.from, sg.tOurNumber.to)
 	r.OurNumberRaw = strings.TrimSpace(raw)
 	r.OurNumber = ourNumber240(bank, raw)
 	r.Wallet = l.text(sg.tWallet, sg.tWallet)
@@ -386,7 +389,7 @@ func segP(l line, r *Record, bank string, sg seg240, full bool) error {
 	if r.DueDate, err = l.date(78, 85, "data de vencimento"); err != nil {
 		return err
 	}
-	raw := string(l.raw(sg.pOurNumber.from, sg.pOurNumber.to))
+	raw := l.str(sg.pOurNumber.from, sg.pOurNumber.to)
 	r.OurNumberRaw = strings.TrimSpace(raw)
 	r.OurNumber = ourNumber240(bank, raw)
 	r.Wallet = l.text(58, 58)

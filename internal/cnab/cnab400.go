@@ -167,8 +167,11 @@ func scan400(lr *lineReader, l line, fn func(*Record) error) (FileInfo, error) {
 		switch t := l.b[0]; {
 		case t == lay.detail || t == '1':
 			details++
+			if full {
+				l = l.withString()
+			}
 			r := &scratch
-			*r = Record{Line: l.no, Layout: CNAB400, Bank: info.Bank, Code: string(l.raw(109, 110))}
+			*r = Record{Line: l.no, Layout: CNAB400, Bank: info.Bank, Code: l.str(109, 110)}
 			if info.Kind == Return {
 				err = detail400(l, r, lay, full)
 			} else {

@@ -7,10 +7,34 @@ import (
 	"github.com/regua/regua/internal/money"
 )
 
-// line is one record being read, with its 1-based line number.
+// line is one record being read, with its 1-based line number. s, when
+// set, is the whole line as a string: text fields are then substrings of
+// it instead of one allocation each.
 type line struct {
 	b  []byte
 	no int
+	s  string
+}
+
+// withString returns l with s set, for ASCII lines (Latin-1 letters change
+// byte offsets once decoded, so those lines keep converting per field).
+func (l line) withString() line {
+	for _, c := range l.b {
+		if c >= 0x80 {
+			return l
+		}
+	}
+	l.s = string(l.b)
+	return l
+}
+
+// str returns positions from..to as a string, without copying when the
+// line's string is at hand.
+func (l line) str(from, to int) string {
+	if l.s != "" {
+		return l.s[from-1 : to]
+	}
+	return string(l.raw(from, to))
 }
 
 // raw returns positions from..to (1-based, inclusive).
@@ -18,6 +42,9 @@ func (l line) raw(from, to int) []byte { return l.b[from-1 : to] }
 
 // text returns an alphanumeric field decoded from Latin-1 and trimmed.
 func (l line) text(from, to int) string {
+	if l.s != "" {
+		return strings.TrimSpace(l.s[from-1 : to])
+	}
 	return strings.TrimSpace(latin1(l.raw(from, to)))
 }
 
