@@ -2,6 +2,7 @@ package boleto
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -344,6 +345,13 @@ func TestCollection(t *testing.T) {
 		if !errors.As(err, &de) || de.Suspect != "block 2" || len(de.Suggestions) > maxSuggestions {
 			t.Errorf("typo: %v", err)
 		}
+	}
+	// An arrecadação line with a digit missing (47 digits) is recognised.
+	line47 := cases[0].line[:20] + cases[0].line[21:]
+	_, err := Decode(line47, time.Now())
+	var de *DecodeError
+	if !errors.As(err, &de) || !strings.Contains(de.Suspect, "arrecadação") || len(de.Suggestions) > 0 && !slices.Contains(de.Suggestions, FormatCollection(cases[0].line)) {
+		t.Errorf("47-digit arrecadação: %v", err)
 	}
 	// Módulo 11 (value identifier 8): build one and read it back.
 	body := "84" + "8" + "00000012345" + "0123" + "4567890123456789012345678"

@@ -1,6 +1,7 @@
 package boleto
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -85,6 +86,20 @@ func Decode(input string, ref time.Time) (Decoded, error) {
 			Message: fmt.Sprintf("character %q is not a digit", bad)}}}
 	}
 	switch {
+	case len(digits) == 47 && digits[0] == '8':
+		// Either a boleto of a bank numbered 8xx or an arrecadação line
+		// with a digit missing: when it is no valid boleto, say both.
+		d, err := decodeDigitable(input, digits, ref)
+		if err == nil {
+			return d, nil
+		}
+		var de *DecodeError
+		if le, ok := lengthError(input, digits, ref).(*DecodeError); ok && le.Suspect != "" && errors.As(err, &de) {
+			de.Problems = append(de.Problems, le.Problems...)
+			de.Suspect = "an arrecadação line (48 digits) with " + le.Suspect + ", or the boleto field above"
+			de.Suggestions = append(le.Suggestions, de.Suggestions...)
+		}
+		return Decoded{}, err
 	case len(digits) == 47:
 		return decodeDigitable(input, digits, ref)
 	case len(digits) == 44 && digits[0] == '8':
@@ -296,10 +311,6 @@ func lengthError(input, digits string, ref time.Time) error {
 			try(digits[:i] + digits[i+1:])
 		}
 	}
-	if len(fixes) > maxSuggestions {
-		fixes = nil
-	}
-	e.Suggestions = fixes
 	if len(fixes) > 0 {
 		if target > len(digits) {
 			e.Suspect = "a digit is missing"
@@ -307,6 +318,10 @@ func lengthError(input, digits string, ref time.Time) error {
 			e.Suspect = "a digit was typed twice or one too many"
 		}
 	}
+	if len(fixes) > maxSuggestions {
+		fixes = nil // many places fit: the slip is located no better than that
+	}
+	e.Suggestions = fixes
 	return e
 }
 
