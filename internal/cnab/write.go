@@ -147,8 +147,9 @@ func ourNumberField(h Header, t Title) (field240 string, dv string, err error) {
 	return "", "", fmt.Errorf("cnab: bank %q has no layout here", h.Bank)
 }
 
-// WriteRemittance writes a remessa registering titles (CNAB 240 segments P
-// and Q in one batch; CNAB 400 type 1 records for Itaú and Bradesco).
+// WriteRemittance writes a remessa registering titles: CNAB 240 segments P
+// and Q (batches of up to 49,999 títulos), or CNAB 400 detail records (type
+// 7 for Banco do Brasil, type 1 for the others), for the five banks.
 func WriteRemittance(out io.Writer, h Header, titles iter.Seq[Title]) (FileInfo, error) {
 	return write(out, h, Remittance, func(yield func(Event) bool) {
 		for t := range titles {
@@ -160,8 +161,8 @@ func WriteRemittance(out io.Writer, h Header, titles iter.Seq[Title]) (FileInfo,
 }
 
 // WriteReturn writes a retorno reporting events (CNAB 240 segments T and U;
-// CNAB 400 type 1 records for Itaú and Bradesco). Banks write returns; this
-// builds them for tests, demos and benchmarks.
+// CNAB 400 detail records). Banks write returns; this builds them for
+// tests, demos and benchmarks.
 func WriteReturn(out io.Writer, h Header, events iter.Seq[Event]) (FileInfo, error) {
 	return write(out, h, Return, events)
 }
@@ -180,7 +181,7 @@ func write(out io.Writer, h Header, kind Kind, events iter.Seq[Event]) (FileInfo
 	case CNAB400:
 		lay, ok := layoutFor400(h.Bank)
 		if !ok || kind == Remittance && !lay.remittance {
-			return info, fmt.Errorf("cnab: CNAB 400 %s of bank %s is not written here (remessa: Itaú 341 and Bradesco 237; retorno: also 001, 033, 104)", kind, h.Bank)
+			return info, fmt.Errorf("cnab: CNAB 400 %s of bank %s is not written here (001, 033, 104, 237 and 341 are)", kind, h.Bank)
 		}
 		err = write400(w, h, lay, kind, events, &info)
 	default:
