@@ -87,14 +87,18 @@ func explainAttempt(ctx context.Context, env *cliEnv, args []string) error {
 		if err2 := json.Unmarshal(a.Decision, &pd); err2 != nil {
 			return fmt.Errorf("attempt %d: stored decision unreadable: %w", a.ID, err)
 		}
-		d.Planned = pd
+		d.Planned = &pd
+	}
+	if d.Planned == nil {
+		fmt.Fprintln(env.stdout, d.NotContact)
+		return nil
 	}
 	loc, _ := policy.Locate(d.Planned.Zone)
 	if loc == nil {
 		loc = time.UTC
 	}
 	fmt.Fprintln(env.stdout, tx("planned", a.DueAt.In(loc).Format("2006-01-02 15:04 Mon"), d.Planned.Zone, d.Basis, d.Planned.Policy, d.Planned.PolicyVersion))
-	printDecision(env, &d.Planned, li, *lang, loc, tx)
+	printDecision(env, d.Planned, li, *lang, loc, tx)
 	if d.Intended != nil {
 		fmt.Fprintln(env.stdout, tx("moved", d.StepDay))
 		for _, r := range d.Intended.Explain(*lang) {

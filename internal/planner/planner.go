@@ -505,10 +505,11 @@ func policyDebtor(d *store.PlanDebtor, f *journey.Facts) *policy.Debtor {
 // and when the contact had to move off its day, the decision at the time
 // it was meant for, whose reasons say why.
 type Decision struct {
-	Planned  policy.Decision  `json:"planned"`
-	Intended *policy.Decision `json:"intended,omitempty"`
-	Basis    string           `json:"basis,omitempty"` // preference, learned, default, next-allowed
-	StepDay  date.Date        `json:"step_day"`
+	Planned    *policy.Decision `json:"planned,omitempty"` // nil for exports (not a contact)
+	NotContact string           `json:"not_contact,omitempty"`
+	Intended   *policy.Decision `json:"intended,omitempty"`
+	Basis      string           `json:"basis,omitempty"` // preference, learned, default, next-allowed
+	StepDay    date.Date        `json:"step_day"`
 }
 
 func (p *chunkPlanner) attempt(c *cand, d *store.PlanDebtor, pd *policy.Debtor, fr journey.Firing, h []policy.Attempt) (store.Attempt, *store.TrackedLink, error) {
@@ -529,7 +530,7 @@ func (p *chunkPlanner) attempt(c *cand, d *store.PlanDebtor, pd *policy.Debtor, 
 	if fr.Channel == 0 {
 		// Exports are not contacts: they are due at once.
 		a.DueAt = after
-		dec.Planned = policy.Decision{Allowed: true, At: after, Debtor: pd.ID, Zone: pd.Zone, Policy: "none (not a contact)"}
+		dec.NotContact = "export: handing the debt to " + s.Target + " is not a contact; no contact policy applies"
 	} else {
 		pol := c.v.j.Policy
 		slot, ok := policy.NextBest(pol, pd, fr.Channel, h, after)
@@ -538,10 +539,11 @@ func (p *chunkPlanner) attempt(c *cand, d *store.PlanDebtor, pd *policy.Debtor, 
 		if !ok {
 			a.Status, a.DueAt = store.AttemptCancelled, after
 			a.LastError = "policy: no allowed instant"
-			dec.Planned = slot.Decision
+			dec.Planned = &slot.Decision
 		} else {
 			a.DueAt = slot.At
-			dec.Planned = policy.DecideDebt(pol, pd, fr.Channel, strconv.FormatInt(c.row.DebtID, 10), h, slot.At)
+			pdec := policy.DecideDebt(pol, pd, fr.Channel, strconv.FormatInt(c.row.DebtID, 10), h, slot.At)
+			dec.Planned = &pdec
 			if !dec.Planned.Allowed {
 				// Per-debt caps can deny what NextBest allowed debtor-wide;
 				// dispatch will move it again.

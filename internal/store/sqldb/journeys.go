@@ -380,7 +380,7 @@ func (db *DB) PlanBound(ctx context.Context, tenant domain.TenantID, afterDebtor
 
 func (db *DB) PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor, uptoDebtor int64, day date.Date) ([]store.PlanRow, error) {
 	q := `SELECT e.id, e.journey_id, e.version_id, e.debtor_id, e.debt_id, e.variant, e.state, e.stop_reason, e.anchor_kind, e.anchor_date, e.recurrence, e.score, e.agreement, e.promised_until, e.wants_person, e.enrolled_on, e.ended_on, e.created_at,
-	  d.status, d.delay_reason, d.product, d.contract_number,
+	  MAX(d.status), MAX(d.delay_reason), MAX(d.product), MAX(d.contract_number),
 	  MIN(CASE WHEN ` + openCase + ` THEN i.due_date END),
 	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT),
 	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` AND i.due_date < ? THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT),
@@ -390,7 +390,10 @@ func (db *DB) PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor,
 	JOIN debts d ON d.tenant_id = e.tenant_id AND d.id = e.debt_id
 	LEFT JOIN installments i ON i.tenant_id = e.tenant_id AND i.debt_id = e.debt_id
 	WHERE e.tenant_id = ? AND e.state = 'active' AND e.debtor_id > ? AND e.debtor_id <= ?
-	GROUP BY e.id, d.id ORDER BY e.debtor_id, e.id`
+	GROUP BY e.debtor_id, e.id ORDER BY e.debtor_id, e.id`
+	// Grouping in the index's order (and taking the debt's columns through
+	// MAX, one row each) lets SQLite stream the aggregate without a temporary
+	// B-tree, and PostgreSQL accepts it as e.id is the key.
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), day, day, day.AddDays(10), tenant, afterDebtor, uptoDebtor)
 	if err != nil {
 		return nil, fmt.Errorf("plan scan: %w", err)
