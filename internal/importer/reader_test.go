@@ -24,9 +24,9 @@ func TestSplitRecord(t *testing.T) {
 		{`"a;b";c`, []string{"a;b", "c"}},
 		{`"say ""hi""";x`, []string{`say "hi"`, "x"}},
 		{`"";""`, []string{"", ""}},
-		{`"a"b;c`, []string{"ab", "c"}},     // text after the closing quote is kept
-		{`ab"c;d`, []string{`ab"c`, "d"}},   // a stray quote inside an unquoted field is text
-		{`"open;x`, []string{"open;x"}},     // unterminated: the rest is the field
+		{`"a"b;c`, []string{"ab", "c"}},   // text after the closing quote is kept
+		{`ab"c;d`, []string{`ab"c`, "d"}}, // a stray quote inside an unquoted field is text
+		{`"open;x`, []string{"open;x"}},   // unterminated: the rest is the field
 		{"\"two\nlines\";z", []string{"two\nlines", "z"}},
 		{`"a";`, []string{"a", ""}},
 	}

@@ -35,7 +35,8 @@ type Options struct {
 	MappingFile string
 	// RejectFile, when set, receives one CSV line per refused value:
 	// line;column;reason;original (UTF-8 with a byte-order mark, so that
-	// spreadsheets show accents right).
+	// spreadsheets show accents right). Nothing is written when no row is
+	// refused.
 	RejectFile io.Writer
 	// BatchSize is the number of rows committed per transaction
 	// (DefaultBatchSize when 0).
@@ -248,12 +249,8 @@ func Run(ctx context.Context, st store.ImportStore, tenant domain.TenantID, port
 
 	var rejw *csv.Writer
 	if opt.RejectFile != nil {
-		if _, err := io.WriteString(opt.RejectFile, "\ufeff"); err != nil {
-			return sum, fmt.Errorf("reject file: %w", err)
-		}
 		rejw = csv.NewWriter(opt.RejectFile)
 		rejw.Comma = ';'
-		rejw.Write([]string{"line", "column", "reason", "original"})
 	}
 
 	// The parser runs beside the store: with one batch in flight and one
@@ -262,7 +259,7 @@ func Run(ctx context.Context, st store.ImportStore, tenant domain.TenantID, port
 	defer cancel()
 	p := &parser{
 		rr: rr, conv: newConverter(h, now(), locale), src: src,
-		batchSize: batchSize, keep: keep, rejw: rejw,
+		batchSize: batchSize, keep: keep, rejw: rejw, rejFile: opt.RejectFile,
 		out: make(chan *batch, 1), free: make(chan *batch, 3),
 	}
 	for range 3 {
@@ -385,6 +382,8 @@ type parser struct {
 	batchSize int
 	keep      int
 	rejw      *csv.Writer
+	rejFile   io.Writer
+	rejHead   bool
 	out       chan *batch
 	free      chan *batch
 
@@ -465,6 +464,14 @@ func (p *parser) run(ctx context.Context) (err error) {
 }
 
 func (p *parser) addRejects(rs []store.Reject, text string) {
+	if p.rejw != nil && !p.rejHead {
+		// The header goes out with the first reject: a clean import writes
+		// nothing, so callers can create the file lazily. The byte-order
+		// mark makes spreadsheets read the file as UTF-8.
+		p.rejHead = true
+		io.WriteString(p.rejFile, "\ufeff")
+		p.rejw.Write([]string{"line", "column", "reason", "original"})
+	}
 	for _, r := range rs {
 		if p.rejw != nil {
 			p.rejw.Write([]string{strconv.Itoa(r.Line), r.Column, r.Reason, text})

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
@@ -198,6 +199,10 @@ func TestRejectCap(t *testing.T) {
 	if n := strings.Count(rej.String(), "\n"); n != 21 {
 		t.Errorf("reject file has %d lines", n)
 	}
+	rej.Reset()
+	if _, err := Run(context.Background(), m, 1, 1, strings.NewReader(csvOf(baseRow())), Options{RejectFile: &rej, Now: fixedNow}); err != nil || rej.Len() != 0 {
+		t.Errorf("clean import wrote %q to the reject file (%v)", rej.String(), err)
+	}
 }
 
 // TestBatchesAndProgress: batches follow debts when the file is grouped by
@@ -312,5 +317,18 @@ func TestCancel(t *testing.T) {
 	}
 	if s.Read >= 2000 || m.runs[0].Error == "" || m.runs[0].FinishedAt.IsZero() {
 		t.Errorf("summary %+v run %+v", s, m.runs[0])
+	}
+}
+
+func TestTerminalProgress(t *testing.T) {
+	var b bytes.Buffer
+	p := TerminalProgress(&b)
+	p(Progress{Rows: 1500, Bytes: 50, Total: 100, Elapsed: time.Second})
+	p(Progress{Rows: 1600, Bytes: 60, Total: 100, Elapsed: time.Second}) // too soon: skipped
+	p(Progress{Rows: 3000, Rejected: 2, Bytes: 100, Total: 100, Elapsed: 2 * time.Second, Done: true})
+	want := "\r[###############               ]  50% 1,500 rows, 0 rejected, 1,500 rows/s " +
+		"\r[##############################] 100% 3,000 rows, 2 rejected, 1,500 rows/s \n"
+	if b.String() != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
 	}
 }
