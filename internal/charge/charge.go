@@ -562,10 +562,7 @@ func (s *state) finish(ib InstallmentBreakdown, acc *accrual, fineBase money.Mon
 		return ""
 	}
 	if t.Correction != nil {
-		factor := "1.00000000"
-		if acc.factor != nil {
-			factor = acc.factor.FloatString(8)
-		}
+		factor := acc.factorText()
 		ib.Lines = append(ib.Lines, Line{Part: Correction, Base: ib.Amount, Rate: t.Correction.Name, From: from, To: acc.to,
 			Months: acc.months, Factor: factor, Charged: s.charged[Correction], Paid: s.paid[Correction], Open: s.open[Correction], Note: capNote(Correction)})
 	}
@@ -596,12 +593,14 @@ func (s *state) finish(ib InstallmentBreakdown, acc *accrual, fineBase money.Mon
 
 // accrual carries correction and interest state between events.
 type accrual struct {
-	t      *Terms
-	due    date.Date
-	factor *big.Rat // cumulative correction factor (≥ 1)
-	months int
-	to     date.Date
-	base   money.Money // corrected principal interest last ran on
+	t   *Terms
+	due date.Date
+	// rawNum/rawDen is the product of the index over the complete months;
+	// fNum/fDen the factor applied so far (the raw one floored at 1).
+	rawNum, rawDen, fNum, fDen *big.Int
+	months                     int
+	to                         date.Date
+	base                       money.Money // corrected principal interest last ran on
 }
 
 // correct brings the correction up to date `to`.
@@ -611,40 +610,57 @@ func (a *accrual) correct(s *state, to date.Date) error {
 	if ix == nil {
 		return nil
 	}
-	months := 0
+	months := a.months
 	for a.due.AddMonths(months+1).Compare(to) <= 0 {
 		months++
 	}
 	if months == a.months {
 		return nil
 	}
-	if a.factor == nil {
-		a.factor = big.NewRat(1, 1)
+	if a.rawNum == nil {
+		a.rawNum, a.rawDen = big.NewInt(1), big.NewInt(1)
+		a.fNum, a.fDen = big.NewInt(1), big.NewInt(1)
 	}
-	f := new(big.Rat).SetInt64(1)
+	// The raw factor is Π (1 + v_j) over the complete months, kept as an
+	// integer fraction with denominator Scale^months (no normalisation).
 	start := MonthOf(a.due)
-	for j := 0; j < months; j++ {
+	sc := big.NewInt(rate.Scale)
+	for j := a.months; j < months; j++ {
 		v, err := ix.Value(start + Month(j))
 		if err != nil {
 			return fmt.Errorf("correction: %w", err)
 		}
-		f.Mul(f, big.NewRat(rate.Scale+v, rate.Scale))
+		a.rawNum.Mul(a.rawNum, big.NewInt(rate.Scale+v))
+		a.rawDen.Mul(a.rawDen, sc)
 	}
-	if f.Cmp(big.NewRat(1, 1)) < 0 {
-		f.SetInt64(1)
+	a.months = months
+	newNum, newDen := a.rawNum, a.rawDen
+	if newNum.Cmp(newDen) < 0 { // deflation below the start: no correction
+		newNum, newDen = big.NewInt(1), big.NewInt(1)
 	}
-	// The increment is the open corrected principal × (new/old − 1).
-	ratio := new(big.Rat).Quo(f, a.factor)
-	ratio.Sub(ratio, big.NewRat(1, 1))
-	a.factor, a.months = f, months
-	if ratio.Sign() <= 0 {
+	// Increment = open corrected principal × (new/old − 1)
+	//           = base × (newNum·oldDen − oldNum·newDen) / (oldNum·newDen).
+	num := new(big.Int).Mul(newNum, a.fDen)
+	num.Sub(num, new(big.Int).Mul(a.fNum, newDen))
+	den := new(big.Int).Mul(a.fNum, newDen)
+	a.fNum, a.fDen = new(big.Int).Set(newNum), new(big.Int).Set(newDen)
+	if num.Sign() <= 0 {
 		return nil
 	}
-	x, err := (s.open[Principal] + s.open[Correction]).MulBig(ratio, money.Down)
-	if err != nil {
-		return fmt.Errorf("correction: %w", err)
+	num.Mul(num, big.NewInt(int64(s.open[Principal]+s.open[Correction])))
+	q := num.Quo(num, den) // rounded down; all terms are positive
+	if !q.IsInt64() {
+		return fmt.Errorf("correction: %w", money.ErrOverflow)
 	}
-	return s.charge(Correction, x)
+	return s.charge(Correction, money.Money(q.Int64()))
+}
+
+// factorText writes the cumulative correction factor with 8 decimals.
+func (a *accrual) factorText() string {
+	if a.fNum == nil {
+		return "1.00000000"
+	}
+	return new(big.Rat).SetFrac(a.fNum, a.fDen).FloatString(8)
 }
 
 // interest accrues default interest over [from, to).

@@ -239,15 +239,20 @@ func gcd(a, b int64) int64 {
 // Price table it equals the financed amount within one centavo per
 // installment (the rounding the table is allowed).
 func (s Schedule) PresentValue() *big.Rat {
-	one := big.NewRat(1, 1)
-	v := new(big.Rat).Add(one, s.MonthlyRate.Rat())
-	disc := new(big.Rat).Set(one)
-	pv := new(big.Rat)
-	for _, r := range s.Rows {
-		disc.Quo(disc, v)
-		pv.Add(pv, new(big.Rat).Mul(new(big.Rat).SetInt64(r.Installment.Cents()), disc))
+	// With i = p/q and r = q+p: PV = Σ c_k·q^k·r^(n−k) / r^n, summed by
+	// Horner's rule in integers (one fraction at the end).
+	units := s.MonthlyRate.Units()
+	g := gcd(units, rate.Scale)
+	p, q := big.NewInt(units/g), big.NewInt(rate.Scale/g)
+	r := new(big.Int).Add(q, p)
+	sum, qk, rn := new(big.Int), big.NewInt(1), big.NewInt(1)
+	for _, row := range s.Rows {
+		qk.Mul(qk, q)
+		sum.Mul(sum, r)
+		sum.Add(sum, new(big.Int).Mul(big.NewInt(row.Installment.Cents()), qk))
+		rn.Mul(rn, r)
 	}
-	return pv
+	return new(big.Rat).SetFrac(sum, rn)
 }
 
 // SmallestN returns the fewest installments, up to max, whose fixed Price
