@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -193,6 +194,31 @@ func TestLoginFormNeedsItsToken(t *testing.T) {
 		t.Fatalf("login with fresh token: %d", r.Code)
 	}
 }
+
+// A login form posted from a tab opened before another login in the same
+// browser still works: it carries the login token, not a session's.
+func TestLoginWhileLoggedIn(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t)
+	c.get("/login")
+	loginToken := c.csrf
+	if r := c.post("/login", url.Values{"email": {e.A.Agent.Email}, "password": {testPassword}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("first login: %d", r.Code)
+	}
+	// The double-submit cookie was cleared on login; a stale form gets a
+	// fresh one rather than a session-token error.
+	r := c.post("/login", url.Values{csrfField: {loginToken}, "email": {e.A.Supervisor.Email}, "password": {testPassword}})
+	if r.Code != http.StatusForbidden || !strings.Contains(r.Body, "O formulário expirou") {
+		t.Fatalf("stale login form: %d", r.Code)
+	}
+	// (The page also has the language form, with the session's token.)
+	c.csrf = loginTokenRe.FindStringSubmatch(r.Body)[1]
+	if r := c.post("/login", url.Values{"email": {e.A.Supervisor.Email}, "password": {testPassword}}); r.Code != http.StatusSeeOther || r.Location != "/portfolios" {
+		t.Fatalf("second login: %d %q", r.Code, r.Location)
+	}
+}
+
+var loginTokenRe = regexp.MustCompile(`action="/login"[^>]*>\s*<input type="hidden" name="csrf" value="([^"]+)"`)
 
 func TestLoginRateLimitPerEmail(t *testing.T) {
 	var now = testNow

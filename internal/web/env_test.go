@@ -55,7 +55,7 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 
 // newEnv opens a fresh SQLite store, seeds two tenants and starts the
 // server over it. mod may change the config before New.
-func newEnv(t *testing.T, mod func(*Config)) *testEnv {
+func newEnv(t testing.TB, mod func(*Config)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqldb.Open(ctx, filepath.Join(t.TempDir(), "web.db"), true)
@@ -90,7 +90,7 @@ var testHash = sync.OnceValue(func() string {
 	return h
 })
 
-func mustUser(t *testing.T, st store.Store, tenant domain.TenantID, name, email string, role domain.Role) domain.User {
+func mustUser(t testing.TB, st store.Store, tenant domain.TenantID, name, email string, role domain.Role) domain.User {
 	t.Helper()
 	u := domain.User{Name: name, Email: email, Role: role, Locale: "pt-BR", PasswordHash: testHash()}
 	u, err := st.CreateUser(context.Background(), tenant, u)
@@ -103,7 +103,7 @@ func mustUser(t *testing.T, st store.Store, tenant domain.TenantID, name, email 
 // seedTenant creates a tenant with three users, a portfolio, two debtors
 // (one with a CNPJ) with debts, installments and contacts, and a finished
 // import run with rejects.
-func seedTenant(t *testing.T, st *sqldb.DB, name, prefix string, seed uint64) tenantData {
+func seedTenant(t testing.TB, st *sqldb.DB, name, prefix string, seed uint64) tenantData {
 	t.Helper()
 	ctx := context.Background()
 	tn, err := st.CreateTenant(ctx, name)
@@ -173,13 +173,13 @@ func seedTenant(t *testing.T, st *sqldb.DB, name, prefix string, seed uint64) te
 
 // client is a browser-like client: a cookie jar, no automatic redirects.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	hc   *http.Client
 	csrf string
 }
 
-func (e *testEnv) client(t *testing.T) *client {
+func (e *testEnv) client(t testing.TB) *client {
 	jar, _ := cookiejar.New(nil)
 	return &client{t: t, base: e.ts.URL, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
@@ -241,7 +241,7 @@ func (c *client) login(email string) {
 	c.get("/debtors") // any page, for the session's CSRF token
 }
 
-func (e *testEnv) loggedIn(t *testing.T, u domain.User) *client {
+func (e *testEnv) loggedIn(t testing.TB, u domain.User) *client {
 	c := e.client(t)
 	c.login(u.Email)
 	return c

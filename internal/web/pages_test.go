@@ -558,3 +558,23 @@ func TestLocalizerFormats(t *testing.T) {
 		t.Errorf("missing key shows %q", got)
 	}
 }
+
+// BenchmarkPages measures whole requests (session lookup, store reads,
+// template) of the pages agents open most, on SQLite.
+func BenchmarkPages(b *testing.B) {
+	e := newEnv(b, nil)
+	c := e.loggedIn(b, e.A.Agent)
+	for _, p := range []struct{ name, path string }{
+		{"debtor360", "/debtors/" + itoa64(e.A.Debtor.Debtor.ID)},
+		{"searchCPF", "/debtors?q=" + e.A.CPF},
+		{"searchName", "/debtors?q=jose"},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			for b.Loop() {
+				if r := c.get(p.path); r.Code != http.StatusOK {
+					b.Fatalf("%s: %d", p.path, r.Code)
+				}
+			}
+		})
+	}
+}

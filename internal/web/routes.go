@@ -10,7 +10,7 @@ func (s *Server) addCoreRoutes() {
 	for _, rt := range []Route{
 		{Pattern: "GET /{$}", Role: domain.RoleAgent, Handler: s.home},
 		{Pattern: "GET /login", Handler: s.loginForm},
-		{Pattern: "POST /login", Handler: s.login},
+		{Pattern: "POST /login", OwnToken: true, Handler: s.login},
 		{Pattern: "POST /logout", Role: domain.RoleAgent, Handler: s.logout},
 		{Pattern: "POST /locale", Handler: s.setLocale},
 

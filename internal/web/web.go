@@ -103,9 +103,14 @@ type Server struct {
 type Route struct {
 	Pattern string
 	Role    domain.Role
-	// Multipart routes check the CSRF token themselves from the first form
-	// part, so the file can stream without being buffered first.
+	// Multipart routes take multipart/form-data (others refuse it) and
+	// check the CSRF token themselves from the first form part, so the
+	// file streams without being buffered first.
 	Multipart bool
+	// OwnToken routes check a token of their own instead of the session's
+	// (the login form's double-submit token: it is posted before there is
+	// a session, or from a stale tab of an old one).
+	OwnToken bool
 	Handler   func(w http.ResponseWriter, r *http.Request, c *Ctx)
 }
 
