@@ -111,7 +111,7 @@ type Route struct {
 	// (the login form's double-submit token: it is posted before there is
 	// a session, or from a stale tab of an old one).
 	OwnToken bool
-	Handler   func(w http.ResponseWriter, r *http.Request, c *Ctx)
+	Handler  func(w http.ResponseWriter, r *http.Request, c *Ctx)
 }
 
 // NavItem is one entry of the top navigation, shown to users with at
