@@ -413,6 +413,14 @@ func FuzzParse(f *testing.F) {
 	var buf bytes.Buffer
 	GenerateReturn(&buf, h, 0, SyntheticPayments(2, 1, day, day))
 	f.Add(buf.Bytes())
+	for _, bank := range []string{"001", "033", "104"} {
+		var b bytes.Buffer
+		WriteRemittance(&b, Header{Layout: CNAB400, Bank: bank, Created: day, Beneficiary: beneficiaryFor(bank)}, slices.Values(titles(2)))
+		f.Add(b.Bytes())
+		b.Reset()
+		WriteRemittance(&b, Header{Layout: CNAB240, Bank: bank, Created: day, Beneficiary: beneficiaryFor(bank)}, slices.Values(titles(2)))
+		f.Add(b.Bytes())
+	}
 	f.Add([]byte("0\n"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -475,5 +483,22 @@ func TestReturn400OtherBanks(t *testing.T) {
 	}
 	if o, _ := classify(CNAB400, "104", "99", nil); o != EntryRejected {
 		t.Errorf("Caixa 400 code 99 = %s", o)
+	}
+}
+
+// Names arrive in Latin-1; records carry UTF-8.
+func TestLatin1Names(t *testing.T) {
+	f := validReturn240(t, "341", 1)
+	ls := strings.Split(string(f), "\r\n")
+	name := []byte("JOS\xc9 CONCEI\xc7\xc3O")
+	b := []byte(ls[2])
+	copy(b[148:], name)
+	ls[2] = string(b)
+	recs, _, err := Parse([]byte(strings.Join(ls, "\r\n")), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs[0].PayerName != "JOSÉ CONCEIÇÃO" {
+		t.Errorf("payer name %q", recs[0].PayerName)
 	}
 }
