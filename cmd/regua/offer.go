@@ -352,7 +352,7 @@ func offerPrintMenu(w io.Writer, m *offer.Menu, locale string) {
 			if e.N > 0 {
 				n = fmt.Sprintf(" %d", e.N)
 			}
-			fmt.Fprintf(w, "  - %s%s: %s\n", e.Kind, n, e.Reason)
+			fmt.Fprintf(w, "  - %s%s: %s\n", e.Kind, n, e.Text(loc))
 		}
 	}
 }

@@ -22,7 +22,7 @@ func TestOfferSimulate(t *testing.T) {
 		"1. Pagamento à vista",
 		"Pague R$ 1.509,90 até 27/11/2026",
 		"Entrada + 3 parcelas",
-		"due_date_change: only for a first short delay",
+		"due_date_change: só para um primeiro atraso curto: 198 dias de atraso",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

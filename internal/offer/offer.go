@@ -15,6 +15,7 @@ package offer
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -87,12 +88,8 @@ type Offer struct {
 	Exception   *Exception     `json:"exception,omitempty"`
 }
 
-// Exclusion says why an option is missing from the menu.
-type Exclusion struct {
-	Kind   Kind   `json:"kind"`
-	N      int    `json:"n,omitempty"`
-	Reason string `json:"reason"`
-}
+// errPaysAtOnce: a "pay what you can" amount that pays everything at once.
+var errPaysAtOnce = errors.New("pays everything at once; that is the pay-in-full offer")
 
 // Menu is the ranked offers for one debtor as of a date.
 type Menu struct {
@@ -309,8 +306,7 @@ func (g *gen) installments() error {
 		}
 	}
 	if nMax == 0 {
-		g.m.Excluded = append(g.m.Excluded, Exclusion{Kind: KindInstallments, N: 2,
-			Reason: fmt.Sprintf("even 2 installments of %s would be below the minimum installment of %s", financed.Format("pt-BR"), in.MinInstallment.Format("pt-BR"))})
+		g.m.Excluded = append(g.m.Excluded, exclude(KindInstallments, 2, ExTooSmall, []money.Money{financed, in.MinInstallment}, nil))
 		return nil
 	}
 	var ns []int
@@ -319,8 +315,7 @@ func (g *gen) installments() error {
 			if n <= nMax {
 				ns = append(ns, n)
 			} else {
-				g.m.Excluded = append(g.m.Excluded, Exclusion{Kind: KindInstallments, N: n,
-					Reason: fmt.Sprintf("installments would fall below the minimum of %s", in.MinInstallment.Format("pt-BR"))})
+				g.m.Excluded = append(g.m.Excluded, exclude(KindInstallments, n, ExBelowMinimum, []money.Money{in.MinInstallment}, nil))
 			}
 		}
 	} else {
@@ -333,8 +328,7 @@ func (g *gen) installments() error {
 			return err
 		}
 		if minRow(s) < in.MinInstallment { // the last row fell a few centavos short
-			g.m.Excluded = append(g.m.Excluded, Exclusion{Kind: KindInstallments, N: n,
-				Reason: fmt.Sprintf("the last installment would fall below the minimum of %s", in.MinInstallment.Format("pt-BR"))})
+			g.m.Excluded = append(g.m.Excluded, exclude(KindInstallments, n, ExBelowMinimum, []money.Money{in.MinInstallment}, nil))
 			continue
 		}
 		o := Offer{Kind: KindInstallments, Gross: gross, Discount: off, Negotiated: net, DownPayment: down, Plan: &s}
@@ -423,7 +417,7 @@ func (g *gen) affordable(o *Offer) bool {
 	o.Affordable, o.PeakPayment = &ok, need
 	o.AffordWhy = a.Why(need, "pt-BR")
 	if !ok && g.p.Affordability == AffordExclude {
-		g.m.Excluded = append(g.m.Excluded, Exclusion{Kind: o.Kind, N: o.Plan.N, Reason: o.AffordWhy})
+		g.m.Excluded = append(g.m.Excluded, exclude(o.Kind, o.Plan.N, ExUnaffordable, []money.Money{need, a.Capacity}, nil))
 		return false
 	}
 	return true
@@ -436,8 +430,7 @@ func (g *gen) dueDateChange() error {
 	}
 	b := g.m.Breakdown
 	if b.MaxDaysLate > d.MaxDPD || g.req.Debtor.Recurrence > d.MaxRecurrence {
-		g.m.Excluded = append(g.m.Excluded, Exclusion{Kind: KindDueDateChange,
-			Reason: fmt.Sprintf("only for a first short delay: %d days late (max %d), late %d times in 12 months (max %d)", b.MaxDaysLate, d.MaxDPD, g.req.Debtor.Recurrence, d.MaxRecurrence)})
+		g.m.Excluded = append(g.m.Excluded, exclude(KindDueDateChange, 0, ExNotFirstDelay, nil, []int{b.MaxDaysLate, d.MaxDPD, g.req.Debtor.Recurrence, d.MaxRecurrence}))
 		return nil
 	}
 	due := plan.NextBusinessDay(g.req.AsOf.AddDays(d.Days), g.cal)
@@ -484,14 +477,17 @@ func (g *gen) payWhatYouCan() error {
 	per := max(w.MinInstallment, least)
 	if a := g.m.Capacity; a != nil {
 		if a.Capacity < per {
-			g.m.Excluded = append(g.m.Excluded, Exclusion{Kind: KindPayWhatYouCan,
-				Reason: fmt.Sprintf("capacity of %s a month is below the %s needed to pay within %d installments", a.Capacity.Format("pt-BR"), per.Format("pt-BR"), w.MaxN)})
+			g.m.Excluded = append(g.m.Excluded, exclude(KindPayWhatYouCan, 0, ExCapacityShort, []money.Money{a.Capacity, per}, []int{w.MaxN}))
 			return nil
 		}
 	}
 	o, err := g.payWhatYouCanOffer(per)
 	if err != nil {
-		g.m.Excluded = append(g.m.Excluded, Exclusion{Kind: KindPayWhatYouCan, Reason: err.Error()})
+		e := Exclusion{Kind: KindPayWhatYouCan, Code: ExOther, Reason: err.Error()}
+		if errors.Is(err, errPaysAtOnce) {
+			e = exclude(KindPayWhatYouCan, 0, ExPaysAtOnce, []money.Money{per}, nil)
+		}
+		g.m.Excluded = append(g.m.Excluded, e)
 		return nil
 	}
 	g.add(o)
@@ -520,7 +516,7 @@ func (g *gen) payWhatYouCanOffer(per money.Money) (Offer, error) {
 		return Offer{}, err
 	}
 	if n < 2 {
-		return Offer{}, fmt.Errorf("offer: %s a month pays everything at once; that is the pay-in-full offer", per.Format("pt-BR"))
+		return Offer{}, fmt.Errorf("offer: %s a month: %w", per.Format("pt-BR"), errPaysAtOnce)
 	}
 	s, err := g.schedule(net, n, in.Rate, 0)
 	if err != nil {

@@ -137,7 +137,7 @@ func TestDueDateChangeAndAffordability(t *testing.T) {
 	m, _ = Generate(req, set)
 	found := false
 	for _, e := range m.Excluded {
-		found = found || (e.Kind == KindInstallments && e.N == 3 && strings.Contains(e.Reason, "mínimo existencial"))
+		found = found || (e.Kind == KindInstallments && e.N == 3 && e.Code == ExUnaffordable && strings.Contains(e.Text("pt-BR"), "mínimo existencial") && strings.Contains(e.Text("es"), "capacidad"))
 	}
 	if !found {
 		t.Errorf("excluded %+v", m.Excluded)
