@@ -3,6 +3,12 @@ package importer
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -74,4 +80,61 @@ func BenchmarkReadRecords(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkParseFile streams a generated file from disk through the
+// importer (store discarding rows) and reports the peak RSS of the run:
+// REGUA_IMPORT_BENCH_ROWS sets the size (default 200,000). Run it alone:
+//
+//	REGUA_IMPORT_BENCH_ROWS=1000000 go test ./internal/importer -run '^$' -bench ParseFile -benchtime 1x
+func BenchmarkParseFile(b *testing.B) {
+	n := 200_000
+	if v := os.Getenv("REGUA_IMPORT_BENCH_ROWS"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	path := filepath.Join(b.TempDir(), "carteira.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := writeGenCSV(f, n, 42)
+	f.Close()
+	runtime.GC()
+	debug.FreeOSMemory()
+	resetPeakRSS()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := Run(context.Background(), &memStore{}, 1, 1, f, Options{Now: fixedNow})
+		f.Close()
+		if err != nil || s.Inserted != rows {
+			b.Fatalf("%v %+v", err, s)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(rows)*float64(b.N)/(cpuTime()-cpu0).Seconds(), "rows/cpu-s")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+}
+
+// resetPeakRSS clears the kernel's high-water mark of resident memory
+// (Linux; elsewhere a no-op, and the peak covers the whole process).
+func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS reads VmHWM from /proc/self/status, in bytes (0 when unknown).
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }

@@ -354,14 +354,14 @@ func (r *recordReader) next(rec *record) error {
 		if err != nil {
 			return err
 		}
+		if rec.err == "" && blank(rec.text, r.delim) {
+			continue
+		}
 		if r.first {
 			r.first = false
 			if _, ok := sepHint([]byte(rec.text)); ok {
 				continue
 			}
-		}
-		if rec.err == "" && blank(rec.text, r.delim) {
-			continue
 		}
 		return nil
 	}

@@ -62,12 +62,12 @@ func readAll(t *testing.T, data string) (*source, []record) {
 }
 
 func TestRecordReaderLines(t *testing.T) {
-	data := "sep=;\r\nh1;h2\r\n\r\na;b\r\n;;\r\n\"multi\r\nline\";c\r\n  \r\nd;\"e\"\"f\"\r\ng;h"
+	data := "\r\nsep=;\r\nh1;h2\r\n\r\na;b\r\n;;\r\n\"multi\r\nline\";c\r\n  \r\nd;\"e\"\"f\"\r\ng;h"
 	_, recs := readAll(t, data)
 	want := []struct {
 		line   int
 		fields string
-	}{{2, "h1|h2"}, {4, "a|b"}, {6, "multi\nline|c"}, {9, `d|e"f`}, {10, "g|h"}}
+	}{{3, "h1|h2"}, {5, "a|b"}, {7, "multi\nline|c"}, {10, `d|e"f`}, {11, "g|h"}}
 	if len(recs) != len(want) {
 		t.Fatalf("got %d records: %+v", len(recs), recs)
 	}

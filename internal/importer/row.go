@@ -13,6 +13,10 @@ import (
 	"github.com/regua/regua/internal/taxid"
 )
 
+// maxValue bounds one value: no column of the format needs more, and a
+// longer one is a sign of a broken file.
+const maxValue = 1000
+
 // converter turns records into store rows, checking every value.
 type converter struct {
 	h       *header
@@ -73,6 +77,13 @@ func (c *converter) convert(rec *record, row *store.ImportRow) bool {
 				c.reject(-1, "too many fields: %d, the header has %d (an unquoted %q inside a value?)", n, want, string(rune(c.h.delim)))
 				return false
 			}
+		}
+	}
+
+	for i, f := range rec.fields {
+		if len(f) > maxValue && i < len(c.h.cols) && c.h.cols[i] >= 0 {
+			c.reject(c.h.cols[i], "value longer than %d bytes", maxValue)
+			return false
 		}
 	}
 

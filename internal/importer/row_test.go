@@ -247,6 +247,7 @@ func TestRejectReasons(t *testing.T) {
 		{"installment number negative", with("parcela", "-1"), "parcela", "not a positive integer"},
 		{"installment number fractional", with("parcela", "1,5"), "parcela", "not a positive integer"},
 		{"installment number text", with("parcela", "primeira"), "parcela", "not a positive integer"},
+		{"value too long", with("logradouro", strings.Repeat("Rua ", 300)), "logradouro", "value longer than 1000 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
