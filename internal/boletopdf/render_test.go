@@ -129,3 +129,35 @@ func TestBarcodeGeometry(t *testing.T) {
 		t.Errorf("narrow bar %.3f mm", got)
 	}
 }
+
+// The page carries what CDC art. 42-A and the ficha require, as text a
+// reader (and a screen reader) finds: creditor name, CNPJ and address,
+// payer, amount, due date and the linha digitável.
+func TestRenderText(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		needTools(t) // same package (poppler-utils): fail in CI, skip elsewhere
+		t.Skip("pdftotext not installed")
+	}
+	d := doc(t, boleto.Account{Bank: "237", Agency: "1172", Account: "403005", Wallet: "09", OurNumber: "75896452"}, "1.234,56", pixExample)
+	var buf bytes.Buffer
+	if err := Render(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "b.pdf")
+	os.WriteFile(in, buf.Bytes(), 0o644)
+	out, err := exec.Command("pdftotext", "-layout", in, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	for _, want := range []string{
+		"Régua Cobranças Ltda", "12.345.678/0001-95", "Av. Paulista, 1000", "João da Silva Araújo", "111.444.777-35",
+		"R$ 1.234,56", "10/12/2026", boleto.FormatDigitable(d.Barcode.Digitable()), "09/00075896452-", "237-2",
+		"Instruções", "Ficha de Compensação", "PIX",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+}
