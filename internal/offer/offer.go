@@ -14,11 +14,11 @@ package offer
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 
 	"github.com/regua/regua/internal/afford"
 	"github.com/regua/regua/internal/charge"
@@ -576,15 +576,25 @@ func (g *gen) add(o Offer) {
 // rank orders the menu: affordable offers first, then by kind (pay in
 // full, plans from the shortest, due-date change, pay what you can).
 func (g *gen) rank() {
-	order := map[Kind]int{KindFull: 0, KindInstallments: 1, KindDueDateChange: 2, KindPayWhatYouCan: 3}
+	order := func(k Kind) int {
+		switch k {
+		case KindFull:
+			return 0
+		case KindInstallments:
+			return 1
+		case KindDueDateChange:
+			return 2
+		}
+		return 3
+	}
 	sort.SliceStable(g.m.Offers, func(i, j int) bool {
 		a, b := &g.m.Offers[i], &g.m.Offers[j]
 		fa, fb := a.Affordable == nil || *a.Affordable, b.Affordable == nil || *b.Affordable
 		if fa != fb {
 			return fa
 		}
-		if order[a.Kind] != order[b.Kind] {
-			return order[a.Kind] < order[b.Kind]
+		if order(a.Kind) != order(b.Kind) {
+			return order(a.Kind) < order(b.Kind)
 		}
 		return planN(a) < planN(b)
 	})
@@ -605,7 +615,7 @@ func planN(o *Offer) int {
 func offerID(m *Menu, o *Offer) string {
 	buf := make([]byte, 0, 512)
 	w := func(s string) { buf = append(append(buf, s...), 0) }
-	n := func(v int64) { buf = append(strconv.AppendInt(buf, v, 10), 0) }
+	n := func(v int64) { buf = binary.AppendVarint(buf, v) }
 	day := func(d date.Date) { n(int64(d.Year()*10000 + int(d.Month())*100 + d.Day())) }
 	w(m.Debtor)
 	day(m.AsOf)
