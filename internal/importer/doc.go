@@ -25,9 +25,10 @@
 // # What it detects
 //
 //   - Encoding: a byte-order mark (UTF-8, UTF-16) decides; otherwise the first
-//     64 KiB are UTF-8 if valid, else Windows-1252 (the superset of
-//     ISO-8859-1 that Excel writes). Options.Encoding overrides. A record that
-//     is not valid UTF-8 in a file read as UTF-8 is decoded as Windows-1252.
+//     64 KiB are UTF-8 if valid (or if well-formed UTF-8 sequences outnumber
+//     the bytes that are not), else Windows-1252 (the superset of ISO-8859-1
+//     that Excel writes). Options.Encoding overrides. A record that is not
+//     valid UTF-8 in a file read as UTF-8 is decoded as Windows-1252.
 //   - Delimiter: the most frequent of ; tab , | outside quotes in the header
 //     line, or Excel's "sep=;" first line. Options.Delimiter overrides.
 //   - Header names: canonical pt-BR names and their es/en aliases, compared

@@ -156,7 +156,7 @@ func openSource(r io.Reader, enc string, delim byte) (*source, error) {
 			return nil, refuse("the file has binary content (NUL bytes), not CSV text")
 		}
 		src.encoding = EncodingWindows1252
-		if validUTF8Prefix(peek, atEOF) {
+		if validUTF8Prefix(peek, atEOF) || mostlyUTF8(peek) {
 			src.encoding = EncodingUTF8
 		}
 	}
@@ -233,6 +233,30 @@ func validUTF8Prefix(b []byte, atEOF bool) bool {
 		}
 	}
 	return false
+}
+
+// mostlyUTF8 reports a sample with more well-formed multi-byte UTF-8
+// sequences than bytes that are not UTF-8: a UTF-8 file with a few
+// Windows-1252 records (two exports concatenated). Such records are then
+// decoded one by one (source.fallback). Text written in Windows-1252 almost
+// never forms a valid UTF-8 sequence by chance.
+func mostlyUTF8(b []byte) bool {
+	multi, bad := 0, 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			bad++
+			i++
+			continue
+		}
+		multi++
+		i += n
+	}
+	return multi > bad
 }
 
 // candidates are the delimiters detection considers, in order of preference

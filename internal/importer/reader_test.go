@@ -327,3 +327,16 @@ func TestOptionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestMixedEncoding: a Windows-1252 record in a file read as UTF-8 (two
+// exports concatenated) is decoded as Windows-1252 rather than garbled.
+func TestMixedEncoding(t *testing.T) {
+	data := csvOf(baseRow()) + strings.TrimPrefix(encode(t, "windows-1252", csvOf(with("nome", "Conceição", "contrato", "CC-2"))), strings.Join(Columns(), ";")+"\n")
+	s, m, err := importMem(t, data, Options{})
+	if err != nil || len(m.rows) != 2 || s.Encoding != "utf-8" {
+		t.Fatalf("%+v %v", s, err)
+	}
+	if m.rows[1].Debtor.Name != "Conceição" {
+		t.Errorf("name %q", m.rows[1].Debtor.Name)
+	}
+}
