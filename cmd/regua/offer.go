@@ -54,7 +54,7 @@ func benchOffers(ctx context.Context, env *cliEnv, args []string) error {
 	if res.MenuCPU > 0 {
 		fmt.Fprintf(env.stdout, ", CPU %.1f µs/menu", float64(res.MenuCPU.Microseconds())/float64(res.Menus+res.Skipped))
 	}
-	fmt.Fprintf(env.stdout, " = %.0f menus/s\n", res.MenusPerSec())
+	fmt.Fprintf(env.stdout, " = %.0f menus/s = %.0f offers/s\n", res.MenusPerSec(), res.MenusPerSec()*float64(res.Offers)/float64(max(res.Menus, 1)))
 	fmt.Fprintf(env.stdout, "bare loop: read the same debts in %.3fs wall = %.0f debtors/s\n", res.Bare.Seconds(), res.BarePerSec())
 	fmt.Fprintf(env.stdout, "ratio: one menu costs %.0f bare reads\n", res.BarePerSec()/res.MenusPerSec())
 	return nil

@@ -104,7 +104,7 @@ func TestOfferSimulateErrors(t *testing.T) {
 
 func TestBenchOffers(t *testing.T) {
 	code, out, errOut := runCLI(t, "bench", "offers", "--debtors", "200", "--seed", "2")
-	if code != 0 || !strings.Contains(out, "menus/s") || !strings.Contains(out, "bare loop") || !strings.Contains(out, "ratio") {
+	if code != 0 || !strings.Contains(out, "menus/s") || !strings.Contains(out, "offers/s") || !strings.Contains(out, "bare loop") || !strings.Contains(out, "ratio") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	if code, _, _ := runCLI(t, "bench", "offers", "--debtors", "0"); code != 2 {
