@@ -278,6 +278,7 @@ func TestMenuProperties(t *testing.T) {
 			t.Fatalf("policy %+v: %v", p, err)
 		}
 		checkMenu(t, &p, &m)
+		checkAgreements(t, &m)
 		again, _ := GenerateWith(req, &p)
 		a, _ := json.Marshal(m)
 		b, _ := json.Marshal(again)
@@ -454,4 +455,54 @@ func FuzzParsePolicies(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkAgreements accepts every offer of a menu and checks the agreement:
+// installments add up to the offer's total, paying each on its due date at
+// the on-time amount settles it, paying nothing breaks it, and a breach
+// returns no more than was owed.
+func checkAgreements(t *testing.T, m *Menu) {
+	t.Helper()
+	for i := range m.Offers {
+		o := &m.Offers[i]
+		a, err := m.Accept(o.ID, Acceptance{Who: "d", WhoKind: "debtor", Channel: ChannelPortal,
+			At: m.AsOf.In(time.UTC).Add(10 * time.Hour), Locale: "en", Text: m.Text(o, "en")})
+		if err != nil {
+			t.Fatalf("%s: accept: %v", o.Kind, err)
+		}
+		var sum money.Money
+		var pays []charge.Payment
+		last := m.AsOf
+		for _, in := range a.Installments {
+			sum += in.Amount
+			pays = append(pays, charge.Payment{Date: in.Due, Amount: in.OnTime})
+			last = in.Due
+		}
+		if sum != o.Total {
+			t.Fatalf("%s: agreement installments %d, offer total %d", o.Kind, sum, o.Total)
+		}
+		st, err := a.Evaluate(pays, last.AddDays(1))
+		if err != nil || st.State != StateSettled {
+			t.Fatalf("%s: paid on time but %+v %v", o.Kind, st, err)
+		}
+		st, _ = a.Evaluate(nil, last.AddDays(400))
+		if st.State != StateBroken || !st.FirstInstallment {
+			t.Fatalf("%s: unpaid but %+v", o.Kind, st)
+		}
+		back, err := a.Restore(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var owed, restored money.Money
+		for _, d := range a.Debts {
+			s, _ := d.Open.Sum()
+			owed += s
+		}
+		for _, r := range back {
+			restored += r.Total
+		}
+		if restored != owed {
+			t.Fatalf("%s: nothing paid, restored %d of %d owed", o.Kind, restored, owed)
+		}
+	}
 }
