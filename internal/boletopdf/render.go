@@ -210,9 +210,16 @@ func (p *page) header(y float64, bank, line string) {
 	pdf := p.pdf
 	pdf.SetLineWidth(0.3)
 	pdf.Line(10, y+9, 200, y+9)
-	pdf.SetFont("Helvetica", "B", 11)
+	// The bank's name shrinks to fit left of the code box.
+	name := p.tr(boleto.BankName(bank))
+	size := 11.0
+	pdf.SetFont("Helvetica", "B", size)
+	for size > 6 && pdf.GetStringWidth(name) > 44 {
+		size -= 0.5
+		pdf.SetFont("Helvetica", "B", size)
+	}
 	pdf.SetXY(10, y+1)
-	pdf.CellFormat(45, 7, p.tr(boleto.BankName(bank)), "", 0, "L", false, 0, "")
+	pdf.CellFormat(45, 7, name, "", 0, "L", false, 0, "")
 	pdf.SetLineWidth(1.2)
 	pdf.Line(56, y+1, 56, y+9)
 	pdf.Line(76, y+1, 76, y+9)
