@@ -798,3 +798,39 @@ func TestBoundedMemory(t *testing.T) {
 		t.Errorf("live heap grew from %d KiB to %d KiB with 4× the debtors", small>>10, big>>10)
 	}
 }
+
+// TestAsOfEdges: month ends, a leap day and a year's turn place due dates,
+// origins and payments as on any other day.
+func TestAsOfEdges(t *testing.T) {
+	for _, asOf := range []date.Date{
+		date.New(2024, 2, 29), date.New(2026, 1, 31), date.New(2026, 12, 31), date.New(2027, 1, 1), date.New(2026, 3, 1),
+	} {
+		current, overdue := 0, 0
+		err := Generate(Options{Seed: 2, Debtors: 1500, AsOf: asOf}, func(r Row) error {
+			in, d := r.Installment, r.Debt
+			if !d.OriginDate.Before(in.DueDate) || d.OriginDate.After(asOf) {
+				t.Fatalf("as of %s, line %d: origin %s, due %s", asOf, r.Line, d.OriginDate, in.DueDate)
+			}
+			if in.DueDate.Day() > 28 {
+				t.Fatalf("as of %s, line %d: due on day %d", asOf, r.Line, in.DueDate.Day())
+			}
+			for _, p := range r.Payments {
+				if date.Of(p.PaidAt).After(asOf.AddDays(1)) {
+					t.Fatalf("as of %s, line %d: paid at %s", asOf, r.Line, p.PaidAt)
+				}
+			}
+			if in.DPD(asOf) > 0 {
+				overdue++
+			} else if in.Open() > 0 {
+				current++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if current == 0 || overdue == 0 {
+			t.Errorf("as of %s: %d open not yet due, %d overdue", asOf, current, overdue)
+		}
+	}
+}
