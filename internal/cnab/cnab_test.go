@@ -33,7 +33,9 @@ import (
 //     CodOcorrenciaToTipo), which follow those banks' manuals (BB: "manual
 //     técnico CNAB400, abril/2012, p. 20"); the same readers place the
 //     nosso número of CNAB 240 segment T at 038-048 for Bradesco, 040-056
-//     (modalidade + 15 digits) for Caixa and 038-057 for Banco do Brasil.
+//     (modalidade + 15 digits) for Caixa and 038-057 for Banco do Brasil,
+//     and ACBrBancoItau.pas (DefinePosicaoCarteiraRetorno/NossoNumero) puts
+//     Itaú's carteira at 038 and nosso número at 041 (CNAB 240).
 
 var (
 	day     = time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
