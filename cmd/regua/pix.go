@@ -216,6 +216,7 @@ func benchPix(_ context.Context, env *cliEnv, args []string) error {
 		codes[i] = pix.Code{Key: keys[i%len(keys)], Amount: money.Money(1000 + i*37), Name: "Credor Exemplo SA", City: "Sao Paulo", TxID: fmt.Sprintf("ACORDO%06dP%02d", i, i%12+1)}
 	}
 	buf := make([]byte, 0, 256)
+	cpu0, haveCPU := processCPUTime()
 	start := time.Now()
 	total := 0
 	for i := 0; i < *n; i++ {
@@ -225,11 +226,13 @@ func benchPix(_ context.Context, env *cliEnv, args []string) error {
 		total += len(buf)
 	}
 	encDur := time.Since(start)
+	cpu1, _ := processCPUTime()
 	payloads := make([]string, len(codes))
 	for i := range codes {
 		payloads[i], _ = pix.Encode(codes[i])
 	}
 	m := max(*n/10, 1)
+	cpu2, _ := processCPUTime()
 	start = time.Now()
 	for i := 0; i < m; i++ {
 		if _, err := pix.Decode(payloads[i&1023]); err != nil {
@@ -237,14 +240,25 @@ func benchPix(_ context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	decDur := time.Since(start)
+	cpu3, _ := processCPUTime()
+	// Per core means per CPU-second: on a shared machine the wall clock
+	// also counts time the goroutine waited for a core.
 	encRate := float64(*n) / encDur.Seconds()
+	perCore, basis := encRate, "wall clock"
+	if cpu := cpu1 - cpu0; haveCPU && cpu > 0 {
+		perCore, basis = float64(*n)/cpu.Seconds(), fmt.Sprintf("%s of CPU", cpu.Round(time.Millisecond))
+	}
 	verdict := "ok"
-	if encRate < 500_000 {
+	if perCore < 500_000 {
 		verdict = "BELOW TARGET"
 	}
-	fmt.Fprintf(env.stdout, "pix encode: %d BR Codes (avg %d bytes) in %s on one goroutine: %.0f/s (target >= 500000/s per core: %s)\n",
-		*n, total / *n, encDur.Round(time.Millisecond), encRate, verdict)
-	fmt.Fprintf(env.stdout, "pix decode: %d BR Codes in %s: %.0f/s\n", m, decDur.Round(time.Millisecond), float64(m)/decDur.Seconds())
+	fmt.Fprintf(env.stdout, "pix encode: %d BR Codes (avg %d bytes) on one goroutine in %s wall (%.0f/s), %s: %.0f/s per core (target >= 500000: %s)\n",
+		*n, total / *n, encDur.Round(time.Millisecond), encRate, basis, perCore, verdict)
+	decPerCore := float64(m) / decDur.Seconds()
+	if cpu := cpu3 - cpu2; haveCPU && cpu > 0 {
+		decPerCore = float64(m) / cpu.Seconds()
+	}
+	fmt.Fprintf(env.stdout, "pix decode: %d BR Codes in %s wall (%.0f/s), %.0f/s per core\n", m, decDur.Round(time.Millisecond), float64(m)/decDur.Seconds(), decPerCore)
 	return nil
 }
 
