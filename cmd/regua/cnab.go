@@ -34,15 +34,6 @@ func cnabParse(ctx context.Context, env *cliEnv, args []string) error {
 	if len(rest) != 1 {
 		return usagef("usage: regua cnab parse <file> [--text]")
 	}
-	f, err := os.Open(rest[0])
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
 	w := bufio.NewWriter(env.stdout)
 	defer w.Flush()
 	enc := json.NewEncoder(w)
@@ -52,7 +43,7 @@ func cnabParse(ctx context.Context, env *cliEnv, args []string) error {
 	n := 0
 	// Process validates the whole file before the first record is
 	// printed: a bad file prints no records at all.
-	info, err := cnab.Process(f, st.Size(), cnab.Options{SkipTitleTotals: *skipTotals}, func(r *cnab.Record) error {
+	info, err := cnab.ProcessFile(rest[0], cnab.Options{SkipTitleTotals: *skipTotals}, func(r *cnab.Record) error {
 		n++
 		if n%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()

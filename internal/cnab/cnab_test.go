@@ -3,6 +3,7 @@ package cnab
 import (
 	"bytes"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -366,6 +367,21 @@ func TestRejectionReasonsAndPIX(t *testing.T) {
 	}
 	if recs[1].Occurrence != Settled || recs[1].PaidAmount != ti.Amount {
 		t.Errorf("PIX baixa: %+v", recs[1])
+	}
+}
+
+func TestProcessFile(t *testing.T) {
+	path := t.TempDir() + "/RET.txt"
+	if err := os.WriteFile(path, validReturn240(t, "001", 3), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	info, err := ProcessFile(path, Options{}, func(*Record) error { n++; return nil })
+	if err != nil || n != 3 || info.Records != 3 || info.Bank != "001" {
+		t.Errorf("%+v %d %v", info, n, err)
+	}
+	if _, err := ProcessFile(path+".missing", Options{}, nil); err == nil {
+		t.Error("missing file")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"hash"
 	"io"
+	"os"
 )
 
 // Options change how strict reading is.
@@ -121,6 +122,20 @@ func Process(ra io.ReaderAt, size int64, opt Options, fn func(*Record) error) (F
 		return info, errors.New("cnab: the file changed between validation and reading")
 	}
 	return info, nil
+}
+
+// ProcessFile is Process over a file on disk.
+func ProcessFile(path string, opt Options, fn func(*Record) error) (FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return FileInfo{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return FileInfo{}, err
+	}
+	return Process(f, st.Size(), opt, fn)
 }
 
 // Parse validates and reads a file held in memory, returning all records.
