@@ -203,3 +203,11 @@ func TestPixPSPCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 }
+
+func TestPixDecodeStdin(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := &cliEnv{stdout: &out, stderr: &errb, stdin: strings.NewReader(manualStatic + "\n"), getenv: func(string) string { return "" }}
+	if code := runMain(context.Background(), env, []string{"pix", "decode", "-"}); code != 0 || !strings.Contains(out.String(), "kind:        static") {
+		t.Fatalf("code %d out %q err %q", code, out.String(), errb.String())
+	}
+}
