@@ -340,7 +340,6 @@ func clip(s string, n int) string {
 // record is one CSV record as read.
 type record struct {
 	line   int      // physical line where the record starts (the header is line 1)
-	lines  int      // physical lines it spans
 	text   string   // the record as decoded text, without its line end
 	fields []string // its fields, quotes removed; valid until the next read
 	err    string   // a defect that makes the record unusable, "" if none
@@ -462,7 +461,6 @@ func (r *recordReader) readRecord(rec *record) error {
 		}
 		break
 	}
-	rec.lines = r.line - rec.line + 1
 	if r.src.fallback != nil && !utf8.Valid(r.buf) {
 		if dec, err := r.src.fallback.Bytes(r.buf); err == nil {
 			r.buf = append(r.buf[:0], dec...)

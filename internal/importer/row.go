@@ -46,13 +46,19 @@ func (c *converter) value(k col) string {
 	return s
 }
 
+// columnName is how the file names column k (its canonical name if the
+// file's header cell is empty).
+func (c *converter) columnName(k col) string {
+	if p := c.h.pos[k]; p >= 0 && c.h.names[p] != "" {
+		return c.h.names[p]
+	}
+	return columns[k].name
+}
+
 func (c *converter) reject(k col, format string, args ...any) {
 	name := ""
 	if k >= 0 {
-		name = columns[k].name
-		if p := c.h.pos[k]; p >= 0 && c.h.names[p] != "" {
-			name = c.h.names[p]
-		}
+		name = c.columnName(k)
 	}
 	c.rejects = append(c.rejects, store.Reject{Line: c.rec.line, Column: name, Reason: fmt.Sprintf(format, args...)})
 }

@@ -251,7 +251,7 @@ func TestRejectReasons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, m, err := importMem(t, csvOf(baseRow(), tt.row, baseRow()), Options{})
+			s, m, err := importMem(t, csvOf(baseRow(), tt.row, with("contrato", "CC-9")), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -353,5 +353,20 @@ func TestParseHelpers(t *testing.T) {
 	}
 	if _, ok := parseDelayReason("mau humor"); ok {
 		t.Error("unknown delay reason accepted")
+	}
+}
+
+// TestDuplicateInstallment: a repeated installment of a contract in a file
+// grouped by contract is refused, naming the first line.
+func TestDuplicateInstallment(t *testing.T) {
+	s, m, err := importMem(t, csvOf(with("parcela", "1"), with("parcela", "2"), with("parcela", "1", "valor_parcela", "999,00"), with("contrato", "CC-2", "parcela", "1")), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.rows) != 3 || s.Rejected != 1 || len(s.Rejects) != 1 {
+		t.Fatalf("%+v", s)
+	}
+	if r := s.Rejects[0]; r.Line != 4 || r.Column != "parcela" || r.Reason != "installment 1 of contract CC-1 is also on line 2" {
+		t.Errorf("%+v", r)
 	}
 }

@@ -390,6 +390,22 @@ type parser struct {
 	read, rejected int
 	kept           []store.Reject
 	dropped        int
+	// seen holds the installments of the current run of rows of one
+	// contract, to catch a repeated installment in files grouped by
+	// contract (in other files the last row of a key wins).
+	seen [][2]int
+}
+
+// duplicateOf returns the line where installment n of the current contract
+// was seen, or 0 (recording it at line).
+func (p *parser) duplicateOf(n, line int) int {
+	for _, s := range p.seen {
+		if s[0] == n {
+			return s[1]
+		}
+	}
+	p.seen = append(p.seen, [2]int{n, line})
+	return 0
 }
 
 func (p *parser) run(ctx context.Context) (err error) {
@@ -433,9 +449,19 @@ func (p *parser) run(ctx context.Context) (err error) {
 			p.addRejects(p.conv.rejects, rec.text)
 			continue
 		}
+		contract := row.Debt.ContractNumber
+		if contract != lastContract {
+			p.seen = p.seen[:0]
+		}
+		if prev := p.duplicateOf(row.Installment.Number, rec.line); prev > 0 {
+			b.rows = b.rows[:len(b.rows)-1]
+			p.rejected++
+			p.addRejects([]store.Reject{{Line: rec.line, Column: p.conv.columnName(colInstallment),
+				Reason: fmt.Sprintf("installment %d of contract %s is also on line %d", row.Installment.Number, contract, prev)}}, rec.text)
+			continue
+		}
 		// Cut at a debt boundary when the file is grouped by contract, so
 		// that a crash leaves whole debts; never past 1.5 × the batch size.
-		contract := row.Debt.ContractNumber
 		n := len(b.rows)
 		if n >= p.batchSize && (contract != lastContract || n >= p.batchSize*3/2) {
 			if contract != lastContract && n > 1 {
