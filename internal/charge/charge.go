@@ -158,7 +158,11 @@ type Terms struct {
 	// Correction is the price index for monetary correction; nil for none.
 	// When the contract names no index the legal default is IPCA (CC art.
 	// 389 sole paragraph, Lei 14.905/2024); the caller loads that table.
-	Correction   *Index    `json:"-"`
+	Correction *Index `json:"-"`
+	// RebateFuture gives installments not yet due at their present value
+	// at ContractRate (CDC art. 52 §2º: early settlement with a
+	// proportional reduction of interest); the reduction is Rebate.
+	RebateFuture bool      `json:"rebate_future,omitempty"`
 	Fees         []Fee     `json:"fees,omitempty"`
 	Order        []Part    `json:"order,omitempty"` // default DefaultOrder
 	GraceDays    int       `json:"grace_days,omitempty"`
@@ -231,6 +235,14 @@ func (t *Terms) Validate() error {
 			if y.Exceeds(limit) {
 				return fmt.Errorf("charge: interest %s is %w of the contract rate plus %s (%s)", y.Format("es"), ErrCap, c.Format("es"), t.Caps.Source)
 			}
+		}
+	}
+	if t.RebateFuture {
+		if t.ContractRate == nil || t.ContractRate.Period() == rate.Flat {
+			return fmt.Errorf("charge: rebate of future installments needs the contract rate with a period, like 2,5%%am: %w", ErrInput)
+		}
+		if _, err := t.ContractRate.Monthly(false); err != nil {
+			return fmt.Errorf("charge: contract rate: %w", err)
 		}
 	}
 	if t.Caps.NoFineWithInterest && !t.Fine.IsZero() && (t.Interest == nil || !t.Interest.IsZero()) {
@@ -317,6 +329,9 @@ type InstallmentBreakdown struct {
 	Open     Amounts     `json:"open"`
 	Total    money.Money `json:"total"`            // open, all parts
 	Credit   money.Money `json:"credit,omitempty"` // paid beyond everything owed
+	// Rebate is the reduction of interest for settling an installment not
+	// yet due today (Terms.RebateFuture); Total does not include it.
+	Rebate money.Money `json:"rebate,omitempty"`
 }
 
 // Breakdown is what a set of debts owes as of a date.
@@ -328,7 +343,16 @@ type Breakdown struct {
 	Open         Amounts                `json:"open"`
 	Total        money.Money            `json:"total"`
 	Credit       money.Money            `json:"credit,omitempty"`
+	Rebate       money.Money            `json:"rebate,omitempty"`
 	MaxDaysLate  int                    `json:"max_days_late"`
+}
+
+// Settle returns what settles the debts on the as-of date, per part: the
+// open amounts less the rebate of installments not yet due.
+func (b *Breakdown) Settle() Amounts {
+	a := b.Open
+	a[Principal] -= b.Rebate
+	return a
 }
 
 // Compute returns the breakdown of every installment of debts as of asOf.
@@ -375,6 +399,7 @@ func (b *Breakdown) add(ib InstallmentBreakdown) error {
 		return err
 	}
 	b.Credit += ib.Credit
+	b.Rebate += ib.Rebate
 	if ib.DaysLate > b.MaxDaysLate {
 		b.MaxDaysLate = ib.DaysLate
 	}
@@ -465,6 +490,13 @@ func ComputeInstallment(in Installment, t *Terms, asOf date.Date) (InstallmentBr
 	if !late {
 		for ; k < len(pays); k++ { // paid after grace but nothing was left
 			s.pay(pays[k].Amount, t.Order)
+		}
+		if t.RebateFuture && in.Due.After(asOf) && s.open[Principal] > 0 {
+			r, err := rebate(s.open[Principal], t, asOf.DaysUntil(in.Due))
+			if err != nil {
+				return ib, fmt.Errorf("%s: rebate: %w", where, err)
+			}
+			ib.Rebate = r
 		}
 		return s.finish(ib, nil, 0)
 	}
@@ -589,6 +621,30 @@ func (s *state) finish(ib InstallmentBreakdown, acc *accrual, fineBase money.Mon
 			Charged: s.charged[Fees], Paid: s.paid[Fees], Open: s.open[Fees], Note: note})
 	}
 	return ib, nil
+}
+
+// rebate is open − open/(1+i)^(days/30) at the contract's monthly rate,
+// compounded by complete 30-day months and linear in the fraction (the
+// same convention as compound interest); the present value is rounded
+// half-up.
+func rebate(open money.Money, t *Terms, days int) (money.Money, error) {
+	m, err := t.ContractRate.Monthly(false)
+	if err != nil || m.IsZero() || days <= 0 {
+		return 0, err
+	}
+	full, rem := days/30, days%30
+	sc := big.NewInt(rate.Scale)
+	u := big.NewInt(m.Units())
+	// factor = (S+u)^full·(30S + u·rem) / (S^full·30S); PV = open / factor.
+	num := new(big.Int).Exp(new(big.Int).Add(sc, u), big.NewInt(int64(full)), nil)
+	num.Mul(num, new(big.Int).Add(new(big.Int).Mul(sc, big.NewInt(30)), new(big.Int).Mul(u, big.NewInt(int64(rem)))))
+	den := new(big.Int).Exp(sc, big.NewInt(int64(full)), nil)
+	den.Mul(den, new(big.Int).Mul(sc, big.NewInt(30)))
+	pv, err := open.MulBig(new(big.Rat).SetFrac(den, num), money.HalfUp)
+	if err != nil {
+		return 0, err
+	}
+	return open - pv, nil
 }
 
 // accrual carries correction and interest state between events.

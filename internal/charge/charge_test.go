@@ -387,3 +387,32 @@ func BenchmarkCompute10(b *testing.B) {
 		}
 	}
 }
+
+// Installments not yet due, settled today, come at their present value at
+// the contract rate (CDC art. 52 §2º): 1.000,00 due in 60 days at 2% a.m. is
+// worth 1.000/1,02² = 961,17 (rebate 38,83); in 45 days 1.000/(1,02 × 1,01)
+// = 970,69 (rebate 29,31).
+func TestRebateFuture(t *testing.T) {
+	asOf := date.MustParse("2026-11-24")
+	terms := Terms{Fine: rate.MustParse("2%"), Interest: rp("1%am"), ContractRate: rp("2%am"), RebateFuture: true}
+	b, err := Compute(oneDebt(terms,
+		Installment{Number: 1, Due: asOf.AddDays(60), Amount: 100000},
+		Installment{Number: 2, Due: asOf.AddDays(45), Amount: 100000},
+		Installment{Number: 3, Due: asOf.AddDays(-10), Amount: 100000}), asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Installments[0].Rebate != 3883 || b.Installments[1].Rebate != 2931 || b.Installments[2].Rebate != 0 || b.Rebate != 3883+2931 {
+		t.Fatalf("rebates %d %d %d total %d", b.Installments[0].Rebate, b.Installments[1].Rebate, b.Installments[2].Rebate, b.Rebate)
+	}
+	if s := b.Settle(); s[Principal] != 300000-3883-2931 {
+		t.Fatalf("settle %v", s)
+	}
+	if w := strings.Join(b.Words("pt-BR"), "\n"); !strings.Contains(w, "desconto de R$ 38,83 (trinta e oito reais e oitenta e três centavos) dos juros (CDC art. 52 §2º)") {
+		t.Errorf("words:\n%s", w)
+	}
+	terms.ContractRate = nil
+	if _, err := Compute(oneDebt(terms, Installment{Number: 1, Due: asOf, Amount: 1}), asOf); !errors.Is(err, ErrInput) {
+		t.Errorf("rebate without contract rate: %v", err)
+	}
+}

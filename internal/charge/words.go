@@ -38,6 +38,13 @@ func (ib InstallmentBreakdown) Words(locale string) []string {
 		}
 		out = append(out, l.sentence(loc, ib))
 	}
+	if ib.Rebate > 0 {
+		out = append(out, fmt.Sprintf(map[string]string{
+			"pt-BR": "Parcela %d ainda não vencida (vence em %s): pagando hoje, desconto de %s dos juros (CDC art. 52 §2º).",
+			"es":    "Cuota %d aún no vencida (vence el %s): pagando hoy, descuento de %s de los intereses.",
+			"en":    "Installment %d is not yet due (due %s): paid today, %s of interest comes off.",
+		}[loc], ib.Number, ib.Due.Format(loc), Say(ib.Rebate, loc)))
+	}
 	out = append(out, fmt.Sprintf(map[string]string{
 		"pt-BR": "Total em aberto da parcela %d: %s.",
 		"es":    "Total pendiente de la cuota %d: %s.",

@@ -150,6 +150,7 @@ func (m *Menu) agreementFrom(o *Offer, acc Acceptance, on date.Date) Agreement {
 		for p := range ib.Open {
 			a.Debts[i].Open[p] += ib.Open[p]
 		}
+		a.Debts[i].Open[charge.Principal] -= ib.Rebate
 	}
 	if o.DownPayment > 0 {
 		a.Installments = append(a.Installments, AgreementInstallment{Number: 0, Due: o.Due, Amount: o.DownPayment, OnTime: o.DownPayment, Amortisation: o.DownPayment})

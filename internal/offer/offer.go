@@ -138,8 +138,12 @@ func Generate(req Request, set Set) (Menu, error) {
 	if b.Total <= 0 {
 		return Menu{}, fmt.Errorf("offer: debtor %s owes nothing as of %s", req.Debtor.ID, req.AsOf)
 	}
+	settle, err := b.Settle().Sum()
+	if err != nil {
+		return Menu{}, err
+	}
 	sit := Situation{Creditor: req.Debtor.Creditor, Portfolio: req.Debtor.Portfolio, Segment: req.Debtor.Segment,
-		DPD: b.MaxDaysLate, Amount: b.Total, Recurrence: req.Debtor.Recurrence, Score: req.Debtor.Score}
+		DPD: b.MaxDaysLate, Amount: settle, Recurrence: req.Debtor.Recurrence, Score: req.Debtor.Score}
 	for _, d := range req.Debts {
 		if d.Product != "" {
 			sit.Products = append(sit.Products, d.Product)
@@ -168,7 +172,11 @@ func GenerateWith(req Request, p *Policy) (Menu, error) {
 }
 
 func build(req Request, p *Policy, b charge.Breakdown) (Menu, error) {
-	m := Menu{Debtor: req.Debtor.ID, AsOf: req.AsOf, PolicyID: p.ID, PolicyVersion: p.Version, Breakdown: b, Owed: b.Total, policy: p, req: req}
+	owed, err := b.Settle().Sum()
+	if err != nil {
+		return Menu{}, err
+	}
+	m := Menu{Debtor: req.Debtor.ID, AsOf: req.AsOf, PolicyID: p.ID, PolicyVersion: p.Version, Breakdown: b, Owed: owed, policy: p, req: req}
 	g := gen{req: req, p: p, m: &m}
 	if p.BusinessDays {
 		g.cal = req.Calendar
@@ -249,7 +257,7 @@ func discount(gross charge.Amounts, d Discounts) (off charge.Amounts, net money.
 }
 
 func (g *gen) full() error {
-	gross := g.m.Breakdown.Open
+	gross := g.m.Breakdown.Settle()
 	off, net, err := discount(gross, g.p.Full)
 	if err != nil {
 		return fmt.Errorf("offer: full payment: %w", err)
@@ -270,7 +278,7 @@ func (g *gen) installments() error {
 	if in.MaxN < 2 {
 		return nil
 	}
-	gross := g.m.Breakdown.Open
+	gross := g.m.Breakdown.Settle()
 	off, net, err := discount(gross, in.Discounts)
 	if err != nil {
 		return fmt.Errorf("offer: installments: %w", err)
@@ -439,11 +447,12 @@ func (g *gen) dueDateChange() error {
 	if err != nil {
 		return err
 	}
-	off, net, err := discount(later.Open, d.Discounts)
+	gross := later.Settle()
+	off, net, err := discount(gross, d.Discounts)
 	if err != nil {
 		return err
 	}
-	o := Offer{Kind: KindDueDateChange, Gross: later.Open, Discount: off, Negotiated: net, Due: due, Total: net}
+	o := Offer{Kind: KindDueDateChange, Gross: gross, Discount: off, Negotiated: net, Due: due, Total: net}
 	if o.Cost, err = plan.CostOf(g.m.Owed, g.req.AsOf, []plan.Flow{{Date: due, Amount: net}}); err != nil {
 		return err
 	}
@@ -457,7 +466,7 @@ func (g *gen) payWhatYouCan() error {
 		return nil
 	}
 	// Without a budget, show the least a month that pays off within MaxN.
-	_, net, err := discount(g.m.Breakdown.Open, g.p.Installments.Discounts)
+	_, net, err := discount(g.m.Breakdown.Settle(), g.p.Installments.Discounts)
 	if err != nil {
 		return err
 	}
@@ -500,31 +509,23 @@ func (g *gen) payWhatYouCanOffer(per money.Money) (Offer, error) {
 	if per < w.MinInstallment {
 		return Offer{}, fmt.Errorf("offer: %s a month is below the minimum of %s", per.Format("pt-BR"), w.MinInstallment.Format("pt-BR"))
 	}
-	gross := g.m.Breakdown.Open
+	gross := g.m.Breakdown.Settle()
 	off, net, err := discount(gross, in.Discounts)
 	if err != nil {
 		return Offer{}, err
 	}
-	r := in.Rate
-	if !r.IsZero() {
-		if r, err = r.Monthly(false); err != nil {
-			return Offer{}, err
-		}
-	}
-	n, err := plan.SmallestN(net, per, r, w.MaxN)
-	if err != nil {
-		return Offer{}, err
-	}
-	if n < 2 {
+	if per >= net {
 		return Offer{}, fmt.Errorf("offer: %s a month: %w", per.Format("pt-BR"), errPaysAtOnce)
 	}
-	s, err := g.schedule(net, n, in.Rate, 0)
+	// The debtor pays per every month until the balance is paid; the last
+	// installment is what is left.
+	s, err := plan.Build(plan.Request{Amount: net, N: w.MaxN, Rate: in.Rate, First: g.first, Calendar: g.cal, OnTimeDiscount: g.p.OnTimeDiscount, Fixed: per})
 	if err != nil {
-		return Offer{}, err
+		return Offer{}, fmt.Errorf("offer: %w", err)
 	}
-	// The smallest n may leave a last installment a few centavos under the
-	// minimum when per is exactly the minimum; that row is still the
-	// debtor's own choice, so only the fixed installment is checked.
+	if s.N < 2 {
+		return Offer{}, fmt.Errorf("offer: %s a month: %w", per.Format("pt-BR"), errPaysAtOnce)
+	}
 	o := Offer{Kind: KindPayWhatYouCan, Gross: gross, Discount: off, Negotiated: net, Plan: &s, MinPerMonth: w.MinInstallment}
 	if err := g.finishPlan(&o); err != nil {
 		return Offer{}, err

@@ -260,9 +260,12 @@ func TestMenuProperties(t *testing.T) {
 		var debts []charge.Debt
 		for d := 0; d < 1+rng.IntN(4); d++ {
 			terms := charge.Terms{Fine: pct(2), Interest: rp("1%am"), Caps: caps, Fees: []charge.Fee{{Name: "f", Amount: money.Money(rng.Int64N(500))}}}
+			if rng.IntN(2) == 0 {
+				terms.ContractRate, terms.RebateFuture = rp("3,5%am"), true
+			}
 			var ins []charge.Installment
 			for k := 0; k < 1+rng.IntN(4); k++ {
-				ins = append(ins, charge.Installment{Number: k + 1, Due: asOf.AddDays(-rng.IntN(400)), Amount: money.Money(100 + rng.Int64N(500_000))})
+				ins = append(ins, charge.Installment{Number: k + 1, Due: asOf.AddDays(90 - rng.IntN(490)), Amount: money.Money(100 + rng.Int64N(500_000))})
 			}
 			debts = append(debts, charge.Debt{ID: string(rune('A' + d)), Terms: terms, Installments: ins})
 		}

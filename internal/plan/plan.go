@@ -63,6 +63,11 @@ type Request struct {
 	// OnTimeDiscount is a flat percentage taken off an installment paid by its
 	// due date; each row shows the amount with the discount.
 	OnTimeDiscount rate.Rate
+	// Fixed, when positive, builds a "pay what you can" plan: every
+	// installment is Fixed (interest on the open balance, the rest
+	// amortises) until the balance is paid, the last one smaller; N is then
+	// the most installments allowed.
+	Fixed money.Money
 }
 
 // Row is one installment.
@@ -119,21 +124,32 @@ func Build(req Request) (Schedule, error) {
 	} else {
 		i, _ = rate.New(0, rate.Monthly)
 	}
-	s := Schedule{Amount: req.Amount, N: req.N, MonthlyRate: i, Rows: make([]Row, req.N)}
-	pmt, err := Installment(req.Amount, req.N, i)
-	if err != nil {
+	s := Schedule{Amount: req.Amount, N: req.N, MonthlyRate: i}
+	var pmt money.Money
+	var err error
+	if req.Fixed > 0 {
+		pmt = req.Fixed
+		first, err := i.Of(req.Amount, money.HalfUp)
+		if err != nil {
+			return Schedule{}, err
+		}
+		if first >= pmt {
+			return Schedule{}, fmt.Errorf("%w: %s a month does not cover the first month's interest of %s", ErrAmount, pmt.Format("pt-BR"), first.Format("pt-BR"))
+		}
+	} else if pmt, err = Installment(req.Amount, req.N, i); err != nil {
 		return Schedule{}, err
 	}
 	s.Installment = pmt
+	s.Rows = make([]Row, 0, req.N)
 	bal := req.Amount
-	for k := 1; k <= req.N; k++ {
+	for k := 1; k <= req.N && bal > 0; k++ {
 		interest, err := i.Of(bal, money.HalfUp)
 		if err != nil {
 			return Schedule{}, fmt.Errorf("plan: interest of installment %d: %w", k, err)
 		}
 		inst := pmt
 		amort := inst - interest
-		if k == req.N || amort > bal {
+		if (k == req.N && req.Fixed == 0) || amort > bal {
 			// The last installment absorbs the centavos left by rounding.
 			amort = bal
 			if inst, err = amort.Add(interest); err != nil {
@@ -146,10 +162,10 @@ func Build(req Request) (Schedule, error) {
 			return Schedule{}, err
 		}
 		nominal := addMonths(req.First, k-1)
-		s.Rows[k-1] = Row{
+		s.Rows = append(s.Rows, Row{
 			Number: k, Due: NextBusinessDay(nominal, req.Calendar),
 			Installment: inst, Interest: interest, Amortisation: amort, Balance: bal, OnTime: inst - disc,
-		}
+		})
 		if s.Total, err = s.Total.Add(inst); err != nil {
 			return Schedule{}, fmt.Errorf("plan: total: %w", err)
 		}
@@ -157,6 +173,10 @@ func Build(req Request) (Schedule, error) {
 			return Schedule{}, fmt.Errorf("plan: total interest: %w", err)
 		}
 	}
+	if bal > 0 {
+		return Schedule{}, fmt.Errorf("%w: %s a month does not pay %s in %d installments", ErrInstallments, pmt.Format("pt-BR"), req.Amount.Format("pt-BR"), req.N)
+	}
+	s.N = len(s.Rows)
 	return s, nil
 }
 

@@ -194,9 +194,19 @@ func TestPlanProperties(t *testing.T) {
 		if rng.IntN(4) > 0 {
 			req.Rate, _ = rate.New(rng.Int64N(rate.Scale/10), rate.Monthly) // up to 10% a.m.
 		}
+		if rng.IntN(4) == 0 { // pay what you can: a fixed installment at least the Price one
+			pmt, _ := Installment(req.Amount, req.N, req.Rate)
+			if req.Rate.IsZero() && req.Amount%money.Money(req.N) != 0 {
+				pmt++ // zero rate: A/n rounded down; a fixed plan needs it rounded up
+			}
+			req.Fixed = pmt + money.Money(rng.Int64N(1000))
+		}
 		s, err := Build(req)
 		if err != nil {
 			t.Fatalf("%+v: %v", req, err)
+		}
+		if s.N > req.N || s.N != len(s.Rows) {
+			t.Fatalf("%+v: %d rows for at most %d", req, len(s.Rows), req.N)
 		}
 		var sum, interest, amort money.Money
 		for _, r := range s.Rows {
@@ -214,7 +224,7 @@ func TestPlanProperties(t *testing.T) {
 			t.Fatalf("%+v: balance left %d", req, s.Rows[len(s.Rows)-1].Balance)
 		}
 		diff := new(big.Rat).Sub(s.PresentValue(), new(big.Rat).SetInt64(req.Amount.Cents()))
-		if diff.Abs(diff).Cmp(big.NewRat(int64(req.N), 1)) > 0 {
+		if diff.Abs(diff).Cmp(big.NewRat(int64(s.N), 1)) > 0 {
 			f, _ := diff.Float64()
 			t.Fatalf("%+v: PV differs from amount by %.4f centavos", req, f)
 		}
@@ -224,6 +234,25 @@ func TestPlanProperties(t *testing.T) {
 				t.Fatalf("%+v: not deterministic at row %d", req, k+1)
 			}
 		}
+	}
+}
+
+// A fixed 100,00 a month on 500,00 at 2% a.m.: interest 10,00, 8,20, 6,36,
+// 4,49, 2,58 (balances 410,00, 318,20, 224,56, 129,05, 31,63) and a last
+// installment of 31,63 + 0,63 = 32,26.
+func TestFixedInstallment(t *testing.T) {
+	s, err := Build(Request{Amount: money.MustParse("500,00"), N: 12, Rate: rate.MustParse("2%am"), First: date.MustParse("2026-12-10"), Fixed: money.MustParse("100,00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.N != 6 || s.Installment != 10000 || s.Rows[5].Installment != money.MustParse("32,26") || s.Rows[5].Balance != 0 || s.Total != s.Amount+s.TotalInterest {
+		t.Fatalf("fixed plan %+v", s)
+	}
+	if _, err := Build(Request{Amount: money.MustParse("500,00"), N: 5, Rate: rate.MustParse("2%am"), First: date.MustParse("2026-12-10"), Fixed: money.MustParse("100,00")}); !errors.Is(err, ErrInstallments) {
+		t.Errorf("too few installments: %v", err)
+	}
+	if _, err := Build(Request{Amount: money.MustParse("500,00"), N: 60, Rate: rate.MustParse("2%am"), First: date.MustParse("2026-12-10"), Fixed: money.MustParse("10,00")}); !errors.Is(err, ErrAmount) {
+		t.Errorf("installment below the interest: %v", err)
 	}
 }
 
