@@ -37,6 +37,11 @@ func screenshotDir(t *testing.T) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Drop the previous run's shots (only files named as this test names them).
+	old, _ := filepath.Glob(filepath.Join(dir, "[0-9][0-9]-*.png"))
+	for _, f := range old {
+		os.Remove(f)
+	}
 	return dir
 }
 
@@ -230,6 +235,8 @@ func TestBrowser(t *testing.T) {
 	)
 	wantIn("spanish", text("timeline heading", "#timeline h2"), "Línea de tiempo")
 	run("spanish shot", shot("debtor-es"))
+	// The same page on a phone-sized screen.
+	run("narrow", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#timeline`)), shot("debtor-es-phone"), chromedp.ResetViewport())
 
 	run("history", chromedp.Navigate(base+"/imports"), chromedp.WaitVisible(chromedp.CSS(`table.runs`)), shot("imports"))
 	wantIn("history", text("history", "table.runs"), "carteira-loja.csv", "carteira-a.csv")
