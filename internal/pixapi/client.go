@@ -37,14 +37,21 @@ type Config struct {
 	TLS *tls.Config
 	// Timeout of each HTTP request; 30 s when zero.
 	Timeout time.Duration
+	// Retries of idempotent requests (GET, PUT, DELETE) after a network
+	// error or a 502/503/504, with doubling pauses from RetryBackoff.
+	// Zero means 2 retries from 250 ms; negative means none.
+	Retries      int
+	RetryBackoff time.Duration
 }
 
 // Client calls one PSP's API Pix. It is safe for concurrent use; the
 // access token is fetched once and renewed shortly before it expires.
 type Client struct {
-	cfg  Config
-	http *http.Client
-	now  func() time.Time
+	cfg     Config
+	http    *http.Client
+	now     func() time.Time
+	retries int
+	backoff time.Duration
 
 	mu      sync.Mutex
 	token   string
@@ -71,7 +78,16 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	tr := &http.Transport{TLSClientConfig: cfg.TLS.Clone(), ForceAttemptHTTP2: true, MaxIdleConnsPerHost: 16}
-	return &Client{cfg: cfg, http: &http.Client{Transport: tr, Timeout: cfg.Timeout}, now: time.Now}, nil
+	c := &Client{cfg: cfg, http: &http.Client{Transport: tr, Timeout: cfg.Timeout}, now: time.Now, retries: cfg.Retries, backoff: cfg.RetryBackoff}
+	if c.retries == 0 {
+		c.retries = 2
+	} else if c.retries < 0 {
+		c.retries = 0
+	}
+	if c.backoff <= 0 {
+		c.backoff = 250 * time.Millisecond
+	}
+	return c, nil
 }
 
 type tokenResponse struct {
@@ -153,7 +169,8 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 			return fmt.Errorf("pix api %s %s: %w", method, path, err)
 		}
 	}
-	for attempt := 0; ; attempt++ {
+	renewed, transient := false, 0
+	for {
 		tok, err := c.accessToken(ctx)
 		if err != nil {
 			return err
@@ -168,15 +185,30 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 			req.Header.Set("Content-Type", "application/json")
 		}
 		resp, err := c.http.Do(req)
-		if err != nil {
-			return fmt.Errorf("pix api %s %s: %w", method, path, err)
+		var data []byte
+		if err == nil {
+			data, err = io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+			resp.Body.Close()
 		}
-		data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-		resp.Body.Close()
-		if err != nil {
-			return fmt.Errorf("pix api %s %s: reading response: %w", method, path, err)
+		// GET, PUT and DELETE are idempotent in the API Pix (PUT carries
+		// our txid or refund id), so a network failure or a gateway error
+		// is retried after a pause; POST and PATCH are not.
+		retryable := method == http.MethodGet || method == http.MethodPut || method == http.MethodDelete
+		if err != nil || resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusGatewayTimeout {
+			if retryable && transient < c.retries && ctx.Err() == nil {
+				transient++
+				select {
+				case <-time.After(c.backoff << (transient - 1)):
+				case <-ctx.Done():
+				}
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("pix api %s %s: %w", method, path, err)
+			}
 		}
-		if resp.StatusCode == http.StatusUnauthorized && attempt == 0 {
+		if resp.StatusCode == http.StatusUnauthorized && !renewed {
+			renewed = true
 			c.dropToken(tok)
 			continue
 		}

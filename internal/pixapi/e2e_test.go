@@ -79,7 +79,7 @@ func (w *world) newClient(t *testing.T, cert tls.Certificate, secret string) *pi
 	t.Helper()
 	c, err := pixapi.New(pixapi.Config{
 		BaseURL: w.psp.BaseURL(), TokenURL: w.psp.TokenURL(), ClientID: "regua", ClientSecret: secret,
-		TLS: pixapi.ClientTLSConfig(cert, w.pspPKI.Pool), Timeout: 10 * time.Second,
+		TLS: pixapi.ClientTLSConfig(cert, w.pspPKI.Pool), Timeout: 10 * time.Second, RetryBackoff: 5 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -380,6 +380,33 @@ func TestMutualTLSAndTokens(t *testing.T) {
 	}
 	if err := w.client.DeleteWebhook(ctx, ourKey); !errors.Is(err, pixapi.ErrNotFound) {
 		t.Errorf("deleting a missing webhook: %v", err)
+	}
+}
+
+func TestRetriesOnlyIdempotentCalls(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	if _, err := w.client.CreateCob(ctx, txid1, pixapi.CobRequest{Valor: pixapi.CobValor{Original: 100}, Chave: ourKey}); err != nil {
+		t.Fatal(err)
+	}
+	w.psp.FailNext(2) // within the two retries
+	if _, err := w.client.GetCob(ctx, txid1, -1); err != nil {
+		t.Fatalf("GET after two 503s: %v", err)
+	}
+	w.psp.FailNext(2)
+	if _, err := w.client.CreateCob(ctx, txid1, pixapi.CobRequest{Valor: pixapi.CobValor{Original: 200}, Chave: ourKey}); err != nil {
+		t.Fatalf("PUT after two 503s: %v", err)
+	}
+	w.psp.FailNext(3)
+	if _, err := w.client.GetCob(ctx, txid1, -1); !errors.Is(err, pixapi.ErrUnavailable) || problemName(err) != "ServicoIndisponivel" {
+		t.Fatalf("GET after three 503s: %v", err)
+	}
+	w.psp.FailNext(1) // PATCH is not retried: it might have been applied
+	if _, err := w.client.UpdateCob(ctx, txid1, pixapi.CobPatch{Valor: &pixapi.CobValor{Original: 300}}); !errors.Is(err, pixapi.ErrUnavailable) {
+		t.Fatalf("PATCH after a 503: %v", err)
+	}
+	if cob, err := w.client.GetCob(ctx, txid1, -1); err != nil || cob.Valor.Original != 200 || cob.Revisao != 1 {
+		t.Fatalf("after the failures: %+v %v", cob, err)
 	}
 }
 

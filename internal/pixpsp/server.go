@@ -75,6 +75,7 @@ type Server struct {
 	webhooks   map[string]pixapi.Webhook // by chave
 	pix        map[string]*pixapi.Pix    // by endToEndId
 	pending    []pixapi.Pix              // webhook posts not yet accepted
+	failNext   int                       // API calls to answer 503, for tests
 }
 
 type token struct {
@@ -144,6 +145,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /oauth/token", s.handleToken)
 	api := func(scope string, h func(http.ResponseWriter, *http.Request)) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
+			s.mu.Lock()
+			fail := s.failNext > 0
+			if fail {
+				s.failNext--
+			}
+			s.mu.Unlock()
+			if fail {
+				pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusServiceUnavailable, "ServicoIndisponivel", "Serviço não está disponível no momento."))
+				return
+			}
 			if p := s.authorize(r, scope); p != nil {
 				pixapi.WriteProblem(w, p)
 				return
@@ -1053,6 +1064,14 @@ func (s *Server) sandboxPay(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusOK, map[string]any{"pix": paid})
 	}
+}
+
+// FailNext makes the next n API calls answer 503 ServicoIndisponivel, as
+// a PSP in maintenance does.
+func (s *Server) FailNext(n int) {
+	s.mu.Lock()
+	s.failNext = n
+	s.mu.Unlock()
 }
 
 // RevokeTokens forgets every access token, as a PSP may do at any time.
