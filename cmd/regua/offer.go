@@ -119,7 +119,7 @@ func offerLoadIndex(path string) (*charge.Index, error) {
 func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "offer simulate")
 	var principal, income, essential, committed offerMoneyFlag
-	var fine, interest offerRateFlag
+	var fine, interest, contract offerRateFlag
 	var due, asOf, firstDue offerDateFlag
 	var pays []charge.Payment
 	var fees []charge.Fee
@@ -128,6 +128,8 @@ func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 	fs.Var(&asOf, "as-of", "date of the breakdown and the offers")
 	fs.Var(&fine, "fine", "late fine, a share of the installment (2%)")
 	fs.Var(&interest, "interest", "default interest (1%am, 12%aa); omit when the contract is silent and pass --legal-rate")
+	fs.Var(&contract, "contract-rate", "the contract's remuneratory rate (needed by --caps es and --rebate-future)")
+	rebateFuture := fs.Bool("rebate-future", false, "installments not yet due are settled at present value at --contract-rate (CDC art. 52 §2º)")
 	method := fs.String("method", "simple", "interest method: simple or compound")
 	compound := fs.Bool("compound", false, "same as --method compound")
 	simple := fs.Bool("simple", false, "same as --method simple")
@@ -209,6 +211,11 @@ func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 		r := interest.v
 		terms.Interest = &r
 	}
+	if contract.set {
+		r := contract.v
+		terms.ContractRate = &r
+	}
+	terms.RebateFuture = *rebateFuture
 	if *correction != "" {
 		if terms.Correction, err = offerLoadIndex(*correction); err != nil {
 			return fmt.Errorf("--correction-index: %w", err)

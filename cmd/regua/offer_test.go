@@ -74,6 +74,18 @@ func TestOfferSimulateExtras(t *testing.T) {
 	}
 }
 
+func TestOfferSimulateRebate(t *testing.T) {
+	code, out, errOut := runCLI(t, "offer", "simulate", "--principal", "1000,00", "--due", "2027-01-23", "--as-of", "2026-11-24",
+		"--fine", "2%", "--interest", "1%am", "--contract-rate", "2%am", "--rebate-future", "--caps", "br-bank", "--policy", testPolicy)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// Due in 60 days at 2% a.m.: 1.000/1,02² = 961,17 settles it today.
+	if !strings.Contains(out, "desconto de R$ 38,83") || !strings.Contains(out, "devido hoje R$ 961,17") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
 func TestOfferSimulateErrors(t *testing.T) {
 	base := []string{"offer", "simulate", "--due", "2026-05-10", "--as-of", "2026-11-24", "--fine", "2%", "--interest", "1%am"}
 	tests := []struct {
