@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,17 +20,25 @@ const maxValue = 1000
 
 // converter turns records into store rows, checking every value.
 type converter struct {
-	h       *header
-	now     time.Time
-	asOf    date.Date
-	locale  string
-	zones   map[string]bool // time-zone overrides already checked
-	rejects []store.Reject  // of the current record; reused
-	rec     *record
+	h          *header
+	debtorMemo memo
+	debtMemo   memo
+	lastDebtor domain.Debtor
+	// lastContacts is never handed out, only copies of it: the store may
+	// keep what it is given.
+	lastContacts []domain.ContactPoint
+	lastDebt     domain.Debt
+	now          time.Time
+	asOf         date.Date
+	locale       string
+	zones        map[string]bool // time-zone overrides already checked
+	rejects      []store.Reject  // of the current record; reused
+	rec          *record
 }
 
 func newConverter(h *header, now time.Time, locale string) *converter {
-	return &converter{h: h, now: now, asOf: date.Of(now), locale: locale, zones: map[string]bool{}}
+	return &converter{h: h, now: now, asOf: date.Of(now), locale: locale, zones: map[string]bool{},
+		debtorMemo: newMemo(h, debtorCols...), debtMemo: newMemo(h, debtCols...)}
 }
 
 // value returns the trimmed text of column c, "" when absent.
@@ -94,12 +103,83 @@ func (c *converter) convert(rec *record, row *store.ImportRow) bool {
 	}
 
 	*row = store.ImportRow{Line: rec.line}
-	c.debtor(&row.Debtor)
-	row.Contacts = c.contacts(nil)
-	c.debt(&row.Debt)
+	// A debtor's and a debt's columns repeat on each of their rows: when
+	// they equal the previous row's, its checked values are reused.
+	if c.debtorMemo.same(c) {
+		row.Debtor = c.lastDebtor
+		row.Contacts = slices.Clone(c.lastContacts)
+	} else {
+		n := len(c.rejects)
+		c.debtor(&row.Debtor)
+		row.Contacts = c.contacts(nil)
+		if c.debtorMemo.ok = len(c.rejects) == n; c.debtorMemo.ok {
+			c.debtorMemo.save(c)
+			c.lastDebtor, c.lastContacts = row.Debtor, slices.Clone(row.Contacts)
+		}
+	}
+	if c.debtMemo.same(c) {
+		row.Debt = c.lastDebt
+	} else {
+		n := len(c.rejects)
+		c.debt(&row.Debt)
+		if c.debtMemo.ok = len(c.rejects) == n; c.debtMemo.ok {
+			c.debtMemo.save(c)
+			c.lastDebt = row.Debt
+		}
+	}
 	c.installment(&row.Installment, row.Debt.OriginDate)
 	return len(c.rejects) == 0
 }
+
+// memo remembers the raw values of some columns of the last row whose
+// values in them were all valid.
+type memo struct {
+	ok   bool
+	cols []col // the columns, those the file has
+	vals [numCols]string
+}
+
+func newMemo(h *header, cols ...col) memo {
+	m := memo{}
+	for _, k := range cols {
+		if h.pos[k] >= 0 {
+			m.cols = append(m.cols, k)
+		}
+	}
+	return m
+}
+
+func (c *converter) raw(k col) string {
+	if p := c.h.pos[k]; p >= 0 && p < len(c.rec.fields) {
+		return c.rec.fields[p]
+	}
+	return ""
+}
+
+func (m *memo) same(c *converter) bool {
+	if !m.ok {
+		return false
+	}
+	for _, k := range m.cols {
+		if c.raw(k) != m.vals[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *memo) save(c *converter) {
+	for _, k := range m.cols {
+		m.vals[k] = c.raw(k)
+	}
+}
+
+// Columns read by converter.debtor and converter.contacts, and by converter.debt.
+var (
+	debtorCols = []col{colCustomerID, colDocument, colName, colBirth, colPhone, colPhone2, colPhone3, colMobile, colMobile2, colWhatsApp,
+		colEmail, colEmail2, colStreet, colNumber, colComplement, colDistrict, colCity, colMunicipality, colUF, colCEP, colLocale, colTimeZone, colOptOut}
+	debtCols = []col{colContract, colProduct, colOriginDate, colOriginalPrincipal, colDelayReason}
+)
 
 func (c *converter) debtor(d *domain.Debtor) {
 	if s := c.value(colDocument); s == "" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -441,6 +442,11 @@ func (p *parser) run(ctx context.Context) (err error) {
 			return err
 		}
 		p.read++
+		if len(b.rows) == cap(b.rows) && len(b.rows) >= 64 && len(b.rows) < p.batchSize {
+			// Past the first rows the file is no longer small: grow to the
+			// batch's full size at once rather than by doubling.
+			b.rows = slices.Grow(b.rows, p.batchSize*3/2+1-len(b.rows))
+		}
 		b.rows = append(b.rows, store.ImportRow{})
 		row := &b.rows[len(b.rows)-1]
 		if !p.conv.convert(&rec, row) {
