@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/regua/regua/internal/bench"
+	"github.com/regua/regua/internal/channel/sink"
+	"github.com/regua/regua/internal/dispatch/dispatchbench"
+)
+
+// `regua bench dispatch` measures dispatch end to end: attempts planned
+// in the store, worker processes (`regua queue work`) claiming, deciding
+// with the contact policy, sending over HTTP to a local sink and recording
+// results and timeline events; then the same number of rows moved by one
+// bare UPDATE … RETURNING loop, as the floor.
+func init() {
+	registerBench("dispatch", benchDispatch)
+}
+
+func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "bench dispatch")
+	target := fs.String("db", envDefault(env, "bench-db", ""), "postgres:// server URL (a fresh database is created and dropped) or a directory for a SQLite file (default: a temporary one)")
+	n := fs.Int("n", 20000, "attempts (one per debtor)")
+	procs := fs.Int("procs", 2, "worker processes")
+	batch := fs.Int("batch", 500, "attempts per claim")
+	loops := fs.Int("loops", 4, "claim loops per process")
+	sends := fs.Int("sends", 64, "sends in flight per loop")
+	bin := fs.String("worker-bin", "", "regua binary for the worker processes (default: this one)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *bin == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		*bin = exe
+	}
+	db, dsn, cleanup, err := bench.FreshDB(ctx, *target, "dispatch")
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	out := env.stdout
+	fmt.Fprintf(out, "bench dispatch: store %s, %d attempts (channels %s in turn, one per debtor), %d worker processes × %d loops, batch %d, %d sends in flight per loop, HTTP sink on loopback, simulated clock %s (10:00 in São Paulo), GOMAXPROCS %d, %d CPUs, %s\n",
+		db.Dialect(), *n, strings.Join(dispatchbench.Channels, "/"), *procs, *loops, *batch, *sends, dispatchbench.Clock.Format(time.RFC3339), runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version())
+	t0 := time.Now()
+	tenant, err := dispatchbench.Seed(ctx, db, "bench-dispatch", *n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "  seed %d debtors and attempts: %s\n", *n, time.Since(t0).Round(time.Millisecond))
+
+	sk := sink.New(1)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: sk}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	start := time.Now()
+	cmds := make([]*exec.Cmd, *procs)
+	for i := range cmds {
+		cmd := exec.CommandContext(ctx, *bin, "queue", "work", "--db", dsn, "--channel-url", "http://"+ln.Addr().String(), "--until-empty",
+			"--batch", strconv.Itoa(*batch), "--loops", strconv.Itoa(*loops), "--sends", strconv.Itoa(*sends),
+			"--clock", dispatchbench.Clock.Format(time.RFC3339), "--clock-origin", strconv.FormatInt(start.UnixNano(), 10), "--log-level", "warn")
+		cmd.Env = os.Environ()
+		cmd.Stderr = env.stderr
+		var buf strings.Builder
+		cmd.Stdout = &buf
+		if err := cmd.Start(); err != nil {
+			return fmt.Errorf("start worker %s: %w", *bin, err)
+		}
+		cmds[i] = cmd
+		defer func() {
+			if cmd.ProcessState == nil {
+				cmd.Process.Kill()
+				cmd.Wait()
+			}
+		}()
+	}
+	var stats []string
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			return fmt.Errorf("worker: %w", err)
+		}
+		stats = append(stats, strings.TrimSpace(cmd.Stdout.(*strings.Builder).String()))
+	}
+	took := time.Since(start)
+	var sent, events int
+	db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM attempts WHERE tenant_id = ? AND status = 'sent'`), tenant).Scan(&sent)
+	db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM events WHERE tenant_id = ? AND kind = 'contacted'`), tenant).Scan(&events)
+	st := sk.Stats()
+	rate := float64(sent) / took.Seconds()
+	fmt.Fprintf(out, "  dispatch: %d sent, %d timeline events, sink %d requests / %d messages, in %s (including process start): %.0f attempts/s\n",
+		sent, events, st.Requests, st.Unique, took.Round(time.Millisecond), rate)
+	for i, s := range stats {
+		fmt.Fprintf(out, "    worker %d: %s\n", i+1, s)
+	}
+	if sent != *n {
+		return fmt.Errorf("only %d of %d attempts sent", sent, *n)
+	}
+
+	// Baseline: put the rows back and move them with the bare loop.
+	if _, err := db.Exec(ctx, `UPDATE attempts SET status = 'planned', sent_at = NULL WHERE tenant_id = ?`, tenant); err != nil {
+		return err
+	}
+	b0 := time.Now()
+	moved, err := dispatchbench.Baseline(ctx, db, tenant, *batch)
+	if err != nil {
+		return err
+	}
+	btook := time.Since(b0)
+	brate := float64(moved) / btook.Seconds()
+	fmt.Fprintf(out, "  baseline: %d rows moved by one UPDATE … RETURNING loop (batch %d) in %s: %.0f rows/s\n", moved, *batch, btook.Round(time.Millisecond), brate)
+	fmt.Fprintf(out, "  ratio dispatch/baseline: %.3f (dispatch takes %.1f× the bare row moves' time)\n", rate/brate, brate/rate)
+	return nil
+}
