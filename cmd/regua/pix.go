@@ -55,7 +55,10 @@ func pixEncode(_ context.Context, env *cliEnv, args []string) error {
 	if *name == "" || *city == "" || (*key == "") == (*url == "") {
 		return usagef("want --name, --city and one of --key (static code) or --url (dynamic code)")
 	}
-	c := pix.Code{Key: *key, URL: *url, Name: *name, City: *city, TxID: *txid, Description: *desc, PostalCode: *cep, PointOfInitiation: *initiation}
+	// PSPs hand out locations with or without the scheme; the code wants
+	// them without.
+	loc := strings.TrimPrefix(*url, "https://")
+	c := pix.Code{Key: *key, URL: loc, Name: *name, City: *city, TxID: *txid, Description: *desc, PostalCode: *cep, PointOfInitiation: *initiation}
 	if *amountS != "" {
 		if c.Amount, err = money.Parse(*amountS); err != nil {
 			return usagef("--amount: %v", err)

@@ -211,3 +211,15 @@ func TestPixDecodeStdin(t *testing.T) {
 		t.Fatalf("code %d out %q err %q", code, out.String(), errb.String())
 	}
 }
+
+func TestPixEncodeDynamic(t *testing.T) {
+	// Example of section 2.7.2 of the manual; the scheme is dropped.
+	want := "00020101021226700014br.gov.bcb.pix2548pix.example.com/8b3da2f39a4140d1a91abd93113bd4415204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***630464E4"
+	code, out, errOut := runCLI(t, "pix", "encode", "--url", "https://pix.example.com/8b3da2f39a4140d1a91abd93113bd441", "--name", "Fulano de Tal", "--city", "BRASILIA")
+	if code != 0 || strings.TrimSpace(out) != want {
+		t.Fatalf("code %d out %q err %q", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "pix", "encode", "--url", "pix.example.com/x", "--amount", "1", "--name", "A", "--city", "B"); code != 1 || !strings.Contains(errOut, "field 54") {
+		t.Errorf("dynamic with amount: %d %q", code, errOut)
+	}
+}
