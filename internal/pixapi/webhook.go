@@ -66,17 +66,17 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, NewProblem(http.StatusUnauthorized, "AcessoNegado", "a verified client certificate (mutual TLS) is required"))
 		return
 	}
-	max := h.MaxBody
-	if max == 0 {
-		max = 4 << 20
+	limit := h.MaxBody
+	if limit == 0 {
+		limit = 4 << 20
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		writeProblem(w, NewProblem(http.StatusBadRequest, "RequisicaoInvalida", "reading body: "+err.Error()))
 		return
 	}
-	if int64(len(body)) > max {
-		writeProblem(w, NewProblem(http.StatusRequestEntityTooLarge, "RequisicaoInvalida", fmt.Sprintf("body larger than %d bytes", max)))
+	if int64(len(body)) > limit {
+		writeProblem(w, NewProblem(http.StatusRequestEntityTooLarge, "RequisicaoInvalida", fmt.Sprintf("body larger than %d bytes", limit)))
 		return
 	}
 	payments, err := ParseWebhook(body)
