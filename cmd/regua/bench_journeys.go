@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/regua/regua/internal/date"
@@ -86,17 +87,22 @@ func benchJourneysPlan(ctx context.Context, env *cliEnv, args []string) (*PlanBe
 	fmt.Fprintf(out, "  enrol: %d enrolments in %s (%v)\n", er.Enrolled, time.Since(t0).Round(time.Millisecond), er.ByJourney)
 	runtime.GC()
 	o := planner.Options{Day: day, Chunk: *chunk, Workers: *workers}
+	cpu0 := cpuTime()
 	r, err := planner.Plan(ctx, db, ten.ID, o)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(out, "  plan day: %d active enrolments scanned, %d due a step, %d attempts planned, %d stopped, %d paused, %d chunks in %s (%.0f enrolments/s)\n",
-		r.Scanned, r.Candidates, r.Planned, r.Stopped, r.Paused, r.Chunks, r.Took.Round(time.Millisecond), float64(r.Scanned)/r.Took.Seconds())
+	cpu1 := cpuTime()
+	fmt.Fprintf(out, "  plan day: %d active enrolments scanned, %d due a step, %d attempts planned, %d stopped, %d paused, %d chunks in %s wall, %s CPU of this process (%.0f enrolments/s wall)\n",
+		r.Scanned, r.Candidates, r.Planned, r.Stopped, r.Paused, r.Chunks, r.Took.Round(time.Millisecond), (cpu1 - cpu0).Round(time.Millisecond), float64(r.Scanned)/r.Took.Seconds())
 	r2, err := planner.Plan(ctx, db, ten.ID, o)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(out, "  plan again (idempotent): %d attempts offered, %d inserted, in %s\n", r2.Written, r2.Planned, r2.Took.Round(time.Millisecond))
+	fmt.Fprintf(out, "  plan again (idempotent): %d attempts offered, %d inserted, in %s wall, %s CPU\n", r2.Written, r2.Planned, r2.Took.Round(time.Millisecond), (cpuTime() - cpu1).Round(time.Millisecond))
+	if l, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Fprintf(out, "  load average: %s", l)
+	}
 	fmt.Fprintf(out, "  peak RSS: %s\n", peakRSS())
 	return &PlanBench{DB: db, Tenant: ten.ID, Result: r}, nil
 }
@@ -233,4 +239,14 @@ func benchLoad(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, n int,
 		return err
 	}
 	return nil
+}
+
+// cpuTime is this process's user+system CPU time: on a shared machine it
+// says what the run cost when wall time says how busy the neighbours were.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

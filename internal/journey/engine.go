@@ -182,3 +182,15 @@ func (j *Journey) Step(id string) *Step {
 	}
 	return nil
 }
+
+// NextDay returns the first step day after offset off (days from the
+// anchor), for scheduling the enrolment's next look; ok is false past the
+// last step.
+func (j *Journey) NextDay(off int) (int, bool) {
+	for _, d := range j.days {
+		if d > off {
+			return d, true
+		}
+	}
+	return 0, false
+}

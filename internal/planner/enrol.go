@@ -130,7 +130,7 @@ func RunDaily(ctx context.Context, log *slog.Logger, s Store) error {
 					log.Error("planner: enrol", "tenant", t.ID, "err", err)
 					ok = false
 				}
-				if _, err := Plan(ctx, s, t.ID, Options{Day: o.Day, Log: log}); err != nil {
+				if _, err := Plan(ctx, s, t.ID, Options{Day: o.Day, Log: log, Full: o.Day.Weekday() == time.Sunday}); err != nil {
 					log.Error("planner: plan", "tenant", t.ID, "err", err)
 					ok = false
 				}

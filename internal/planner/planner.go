@@ -44,7 +44,11 @@ type Options struct {
 	Now     time.Time // the instant "now"; attempts are never planned before it (zero: time.Now, or the day's start when Day is set)
 	Chunk   int       // active enrolments per chunk (default 5,000)
 	Workers int       // chunks decided in parallel (default GOMAXPROCS)
-	Log     *slog.Logger
+	// Full looks at every active enrolment, not only those whose next check
+	// day has come (RunDaily does it on Sundays, catching anchors moved
+	// earlier by an import).
+	Full bool
+	Log  *slog.Logger
 }
 
 // Result counts what a run did.
@@ -138,6 +142,7 @@ type batch struct {
 	stops    map[string][]int64
 	moveFrom []int64
 	moveTo   []store.Enrolment
+	next     map[date.Date][]int64
 	res      Result
 }
 
@@ -214,7 +219,7 @@ func Plan(ctx context.Context, s Store, tenant domain.TenantID, o Options) (Resu
 		if ctx.Err() != nil {
 			continue
 		}
-		n, err := s.PlanWrite(ctx, tenant, b.attempts, b.links)
+		n, err := s.PlanWrite(ctx, tenant, b.attempts, b.links, b.next)
 		if err != nil {
 			fail(err)
 			continue
@@ -277,11 +282,12 @@ type cand struct {
 }
 
 func (p *chunkPlanner) plan(ctx context.Context, after, upto int64) (*batch, error) {
-	rows, err := p.s.PlanScan(ctx, p.tenant, after, upto, p.o.Day)
+	rows, err := p.s.PlanScan(ctx, p.tenant, after, upto, p.o.Day, p.o.Full)
 	if err != nil {
 		return nil, err
 	}
-	b := &batch{stops: map[string][]int64{}}
+	b := &batch{stops: map[string][]int64{}, next: map[date.Date][]int64{}}
+	later := func(id int64, d date.Date) { b.next[d] = append(b.next[d], id) }
 	b.res.Scanned = len(rows)
 	var cands []cand
 	var debtorIDs, enrolIDs []int64
@@ -303,6 +309,11 @@ func (p *chunkPlanner) plan(ctx context.Context, after, upto int64) (*batch, err
 			continue
 		case journey.Pause:
 			b.res.Paused++
+			if why == string(journey.StopPromise) {
+				later(r.ID, r.PromisedUntil.AddDays(1))
+			} else {
+				later(r.ID, p.o.Day.AddDays(1))
+			}
 			continue
 		case journey.HandOver:
 			if err := p.handOver(ctx, b, r, v); err != nil {
@@ -311,6 +322,7 @@ func (p *chunkPlanner) plan(ctx context.Context, after, upto int64) (*batch, err
 			continue
 		}
 		if f.Anchor.IsZero() || !dueWindow(v.j, f.DPD) {
+			later(r.ID, nextCheck(v.j, &f))
 			continue
 		}
 		cands = append(cands, cand{row: r, v: v, f: f})
@@ -364,14 +376,27 @@ func (p *chunkPlanner) plan(ctx context.Context, after, upto int64) (*batch, err
 			continue
 		case journey.Pause:
 			b.res.Paused++
+			later(c.row.ID, p.o.Day.AddDays(1))
 			continue
 		}
 		var held string
 		p.fire, held = c.v.j.Due(&c.f, p.fire[:0])
 		if held != "" {
 			b.res.Paused++
+			later(c.row.ID, p.o.Day.AddDays(1))
 			continue
 		}
+		later(c.row.ID, nextCheck(c.v.j, &c.f))
+		// Steps already planned for this anchor (a catch-up day, a rerun)
+		// are not decided again.
+		k := 0
+		for _, fr := range p.fire {
+			if c.f.Outcomes[fr.Step.ID] == "" {
+				p.fire[k] = fr
+				k++
+			}
+		}
+		p.fire = p.fire[:k]
 		if len(p.fire) == 0 {
 			continue
 		}
@@ -410,6 +435,18 @@ func dueWindow(j *journey.Journey, off int) bool {
 		}
 	}
 	return false
+}
+
+// nextCheck is the day the enrolment next needs looking at: its next step
+// day, or in a week when no step is left (a payment may move the anchor).
+func nextCheck(j *journey.Journey, f *journey.Facts) date.Date {
+	if f.Anchor.IsZero() {
+		return f.Today.AddDays(7)
+	}
+	if d, ok := j.NextDay(f.DPD); ok {
+		return f.Anchor.AddDays(d)
+	}
+	return f.Today.AddDays(7)
 }
 
 func facts(r *store.PlanRow, day date.Date) journey.Facts {

@@ -209,7 +209,8 @@ type JourneyStore interface {
 	// EndEnrolments sets state and reason on active enrolments.
 	EndEnrolments(ctx context.Context, tenant domain.TenantID, ids []int64, state EnrolmentState, reason string, on date.Date) error
 	// SetPromise records a promise to pay until a date on the debt's active
-	// enrolment (zero clears it).
+	// enrolment (zero clears it). It and SetWantsPerson make the planner
+	// look at the enrolment on its next run.
 	SetPromise(ctx context.Context, tenant domain.TenantID, debtID int64, until date.Date) error
 	// SetWantsPerson records that the debtor asked for a person.
 	SetWantsPerson(ctx context.Context, tenant domain.TenantID, debtID int64, wants bool) error
@@ -218,8 +219,10 @@ type JourneyStore interface {
 	// enrolments after debtor afterDebtor; ok is false when none remain.
 	PlanBound(ctx context.Context, tenant domain.TenantID, afterDebtor int64, n int) (upto int64, ok bool, err error)
 	// PlanScan returns the active enrolments of debtors in (afterDebtor,
-	// uptoDebtor] with their debts' figures on day, in (debtor, id) order.
-	PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor, uptoDebtor int64, day date.Date) ([]PlanRow, error)
+	// uptoDebtor] with their debts' figures on day, in (debtor, id) order:
+	// those whose next check is due (unset or on/before day), or all of
+	// them when full is set.
+	PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor, uptoDebtor int64, day date.Date, full bool) ([]PlanRow, error)
 	// PlanDebtors returns the debtors named with their contact points.
 	PlanDebtors(ctx context.Context, tenant domain.TenantID, ids []int64) (map[int64]*PlanDebtor, error)
 	// PlanHistory returns the attempts of the debtors since a time (not
@@ -229,8 +232,9 @@ type JourneyStore interface {
 	// recorded outcomes, whichever is stronger.
 	PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs, enrolmentIDs []int64, since time.Time) ([]PlanHistory, map[int64]map[string]string, error)
 	// PlanWrite inserts attempts and their tracked links in one
-	// transaction, idempotently by (enrolment, step, anchor date).
-	PlanWrite(ctx context.Context, tenant domain.TenantID, as []Attempt, links []TrackedLink) (int, error)
+	// transaction, idempotently by (enrolment, step, anchor date), and sets
+	// the next check day of enrolments (by day; the zero day clears it).
+	PlanWrite(ctx context.Context, tenant domain.TenantID, as []Attempt, links []TrackedLink, next map[date.Date][]int64) (int, error)
 	// MoveEnrolments ends enrolments as moved and enrols their debts in
 	// the given journey versions, in one transaction.
 	MoveEnrolments(ctx context.Context, tenant domain.TenantID, from []int64, to []Enrolment, on date.Date) error

@@ -208,13 +208,26 @@ func (db *DB) recurrence(ctx context.Context, tenant domain.TenantID, debtors ma
 		return nil, err
 	}
 	defer tx.Rollback()
-	err = db.selectIn(ctx, tx, `SELECT i.id, d.debtor_id, i.due_date, `+openCase+` FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id
-	  WHERE i.tenant_id = ? AND i.due_date >= ? AND i.due_date < ? AND d.debtor_id IN (%s)`, []any{tenant, from, asOf}, keys, func(r *sql.Rows) error {
+	// The date window is applied here, not in SQL: with it in the WHERE
+	// clause SQLite may walk the due-date index of the whole tenant for
+	// every batch of debtors instead of the debtors' debts.
+	// SQLite's CROSS JOIN keeps this join order (debtors' debts first, then
+	// their installments by key); left free it may scan every installment
+	// once per batch of debtors.
+	join := "JOIN"
+	if !db.pg {
+		join = "CROSS JOIN"
+	}
+	err = db.selectIn(ctx, tx, `SELECT i.id, d.debtor_id, i.due_date, `+openCase+` FROM debts d `+join+` installments i ON i.tenant_id = d.tenant_id AND i.debt_id = d.id
+	  WHERE d.tenant_id = ? AND d.debtor_id IN (%s)`, []any{tenant}, keys, func(r *sql.Rows) error {
 		var id int64
 		var in inst
 		var open bool
 		if err := r.Scan(&id, &in.debtor, &in.due, &open); err != nil {
 			return err
+		}
+		if in.due.Before(from) || !in.due.Before(asOf) {
+			return nil
 		}
 		in.late = open
 		insts[id] = &in
@@ -342,7 +355,7 @@ func (db *DB) endEnrolments(ctx context.Context, tx *sql.Tx, tenant domain.Tenan
 }
 
 func (db *DB) setOnLive(ctx context.Context, tenant domain.TenantID, debtID int64, col string, v any) error {
-	res, err := db.Exec(ctx, `UPDATE journey_enrolments SET `+col+` = ? WHERE tenant_id = ? AND debt_id = ? AND state = 'active'`, v, tenant, debtID)
+	res, err := db.Exec(ctx, `UPDATE journey_enrolments SET `+col+` = ?, next_check = NULL WHERE tenant_id = ? AND debt_id = ? AND state = 'active'`, v, tenant, debtID)
 	if err != nil {
 		return fmt.Errorf("debt %d: %w", debtID, err)
 	}
@@ -378,35 +391,42 @@ func (db *DB) PlanBound(ctx context.Context, tenant domain.TenantID, afterDebtor
 	return upto, true, nil
 }
 
-func (db *DB) PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor, uptoDebtor int64, day date.Date) ([]store.PlanRow, error) {
-	q := `SELECT e.id, e.journey_id, e.version_id, e.debtor_id, e.debt_id, e.variant, e.state, e.stop_reason, e.anchor_kind, e.anchor_date, e.recurrence, e.score, e.agreement, e.promised_until, e.wants_person, e.enrolled_on, e.ended_on, e.created_at,
+func (db *DB) PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor, uptoDebtor int64, day date.Date, full bool) ([]store.PlanRow, error) {
+	due := ` AND (e.next_check IS NULL OR e.next_check <= ?)`
+	args := []any{day, day, day.AddDays(10), tenant, afterDebtor, uptoDebtor, day}
+	if full {
+		due, args = "", args[:6]
+	}
+	// Only what planning reads, and only open installments joined, so that
+	// the per-row cost (the whole daily run is this query, a million times)
+	// stays small: the aggregates need no CASE for "open".
+	q := `SELECT e.id, e.journey_id, e.version_id, e.debtor_id, e.debt_id, e.variant, e.anchor_kind, e.anchor_date, e.recurrence, e.score, e.agreement, e.promised_until, e.wants_person,
 	  MAX(d.status), MAX(d.delay_reason), MAX(d.product), MAX(d.contract_number),
-	  MIN(CASE WHEN ` + openCase + ` THEN i.due_date END),
-	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT),
-	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` AND i.due_date < ? THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT),
-	  COUNT(CASE WHEN ` + openCase + ` AND i.due_date < ? THEN 1 END),
-	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` AND i.due_date <= ? THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT)
+	  MIN(i.due_date),
+	  CAST(COALESCE(SUM(i.amount - i.paid), 0) AS BIGINT),
+	  CAST(COALESCE(SUM(CASE WHEN i.due_date < ? THEN i.amount - i.paid END), 0) AS BIGINT),
+	  COUNT(CASE WHEN i.due_date < ? THEN 1 END),
+	  CAST(COALESCE(SUM(CASE WHEN i.due_date <= ? THEN i.amount - i.paid END), 0) AS BIGINT)
 	FROM journey_enrolments e
 	JOIN debts d ON d.tenant_id = e.tenant_id AND d.id = e.debt_id
-	LEFT JOIN installments i ON i.tenant_id = e.tenant_id AND i.debt_id = e.debt_id
-	WHERE e.tenant_id = ? AND e.state = 'active' AND e.debtor_id > ? AND e.debtor_id <= ?
+	LEFT JOIN installments i ON i.tenant_id = e.tenant_id AND i.debt_id = e.debt_id AND ` + openCase + `
+	WHERE e.tenant_id = ? AND e.state = 'active' AND e.debtor_id > ? AND e.debtor_id <= ?` + due + `
 	GROUP BY e.debtor_id, e.id ORDER BY e.debtor_id, e.id`
 	// Grouping in the index's order (and taking the debt's columns through
 	// MAX, one row each) lets SQLite stream the aggregate without a temporary
 	// B-tree, and PostgreSQL accepts it as e.id is the key.
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), day, day, day.AddDays(10), tenant, afterDebtor, uptoDebtor)
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("plan scan: %w", err)
 	}
 	defer rows.Close()
 	var out []store.PlanRow
 	for rows.Next() {
-		var r store.PlanRow
-		e, err := scanEnrolment(rows, tenant, &r.DebtStatus, &r.DelayReason, &r.Product, &r.Contract, &r.MinOpenDue, &r.Open, &r.Overdue, &r.InstallmentsOverdue, &r.DueSoon)
-		if err != nil {
+		r := store.PlanRow{Enrolment: store.Enrolment{TenantID: tenant, State: store.EnrolActive}}
+		if err := rows.Scan(&r.ID, &r.JourneyID, &r.VersionID, &r.DebtorID, &r.DebtID, &r.Variant, &r.AnchorKind, &r.AnchorDate, &r.Recurrence, &r.Score, &r.Agreement, &r.PromisedUntil, &r.WantsPerson,
+			&r.DebtStatus, &r.DelayReason, &r.Product, &r.Contract, &r.MinOpenDue, &r.Open, &r.Overdue, &r.InstallmentsOverdue, &r.DueSoon); err != nil {
 			return nil, fmt.Errorf("plan scan: %w", err)
 		}
-		r.Enrolment = e
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -562,11 +582,18 @@ func betterOutcome(a, b string) string {
 
 var linkCols = []string{"tenant_id", "token", "debtor_id", "enrolment_id", "step_id", "anchor_date", "target", "created_at"}
 
-func (db *DB) PlanWrite(ctx context.Context, tenant domain.TenantID, as []store.Attempt, links []store.TrackedLink) (int, error) {
+func (db *DB) PlanWrite(ctx context.Context, tenant domain.TenantID, as []store.Attempt, links []store.TrackedLink, next map[date.Date][]int64) (int, error) {
 	inserted := 0
 	at := now()
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		inserted = 0
+		for day, ids := range next {
+			for start := 0; start < len(ids); start += 5000 {
+				if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE journey_enrolments SET next_check = ? WHERE tenant_id = ? AND id IN (`+idList(ids[start:min(start+5000, len(ids))])+`)`), day, tenant); err != nil {
+					return fmt.Errorf("next check: %w", err)
+				}
+			}
+		}
 		// Links first, under the same key as their attempts: a second
 		// planner loses both inserts together, so an attempt's payload
 		// always names the token that was stored.

@@ -109,7 +109,7 @@ func RunJourneys(t *testing.T, s JourneyStore) {
 		if err != nil || !ok {
 			t.Fatalf("bound: %v %v", ok, err)
 		}
-		rows, err = s.PlanScan(ctx, f.Tenant, 0, upto, asOf)
+		rows, err = s.PlanScan(ctx, f.Tenant, 0, upto, asOf, false)
 		if err != nil || len(rows) != 3 {
 			t.Fatalf("scan: %d %v", len(rows), err)
 		}
@@ -121,7 +121,7 @@ func RunJourneys(t *testing.T, s JourneyStore) {
 		if _, ok, _ := s.PlanBound(ctx, f.Tenant, upto, 1000); ok {
 			t.Error("bound after the last debtor")
 		}
-		if rows, _ := s.PlanScan(ctx, other.Tenant, 0, upto, asOf); len(rows) != 0 {
+		if rows, _ := s.PlanScan(ctx, other.Tenant, 0, upto, asOf, false); len(rows) != 0 {
 			t.Errorf("other tenant scan: %d rows", len(rows))
 		}
 		ds, err := s.PlanDebtors(ctx, f.Tenant, []int64{rows[0].DebtorID})
@@ -136,18 +136,28 @@ func RunJourneys(t *testing.T, s JourneyStore) {
 		a := store.Attempt{DebtorID: r.DebtorID, DebtID: r.DebtID, EnrolmentID: r.ID, StepID: "a", AnchorDate: r.MinOpenDue, Channel: "sms", DueAt: at,
 			Payload: json.RawMessage(`{"v":1}`), Decision: json.RawMessage(`{"planned":{}}`), PolicyVer: "p1"}
 		l := store.TrackedLink{Token: "tok-aaaaaaaaaaaaaaaaaaa", DebtorID: r.DebtorID, EnrolmentID: r.ID, StepID: "a", AnchorDate: r.MinOpenDue, Target: "portal"}
-		n, err := s.PlanWrite(ctx, f.Tenant, []store.Attempt{a}, []store.TrackedLink{l})
+		n, err := s.PlanWrite(ctx, f.Tenant, []store.Attempt{a}, []store.TrackedLink{l}, map[date.Date][]int64{asOf.AddDays(3): {r.ID}})
 		if err != nil || n != 1 {
 			t.Fatalf("write: %d %v", n, err)
 		}
 		l2 := l
 		l2.Token = "tok-bbbbbbbbbbbbbbbbbbb"
-		if n, err := s.PlanWrite(ctx, f.Tenant, []store.Attempt{a}, []store.TrackedLink{l2}); err != nil || n != 0 {
+		if n, err := s.PlanWrite(ctx, f.Tenant, []store.Attempt{a}, []store.TrackedLink{l2}, nil); err != nil || n != 0 {
 			t.Fatalf("write again: %d %v", n, err)
 		}
 		hist, outs, err := s.PlanHistory(ctx, f.Tenant, []int64{r.DebtorID}, []int64{r.ID}, at.Add(-time.Hour))
 		if err != nil || len(hist) != 1 || hist[0].Channel != "sms" || !hist[0].At.Equal(at) {
 			t.Fatalf("history: %+v %v", hist, err)
+		}
+		// The next check moved to asOf+3: a scan of asOf skips the row unless full.
+		if rows, _ := s.PlanScan(ctx, f.Tenant, r.DebtorID-1, r.DebtorID, asOf, false); len(rows) != 0 && rows[0].ID == r.ID {
+			t.Errorf("scan returned an enrolment whose next check is later")
+		}
+		if rows, _ := s.PlanScan(ctx, f.Tenant, r.DebtorID-1, r.DebtorID, asOf.AddDays(3), false); len(rows) == 0 || rows[0].ID != r.ID {
+			t.Errorf("scan on the next check day lacks the enrolment: %+v", rows)
+		}
+		if rows, _ := s.PlanScan(ctx, f.Tenant, r.DebtorID-1, r.DebtorID, asOf, true); len(rows) == 0 || rows[0].ID != r.ID {
+			t.Errorf("full scan lacks the enrolment: %+v", rows)
 		}
 		key := "a@" + r.MinOpenDue.String()
 		if outs[r.ID][key] != "planned" {
