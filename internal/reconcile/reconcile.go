@@ -1,0 +1,236 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/regua/regua/internal/cnab"
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/pixapi"
+	"github.com/regua/regua/internal/store"
+)
+
+// DefaultBatch is how many payments one transaction books: large enough
+// that a million-record return file takes a few hundred transactions,
+// small enough that one batch's rows stay a few megabytes.
+const DefaultBatch = 5000
+
+// Refunder asks a PSP to give a received Pix back (devolução); a
+// *pixapi.Client is one.
+type Refunder interface {
+	RequestRefund(ctx context.Context, e2eid, id string, req pixapi.RefundRequest) (*pixapi.Devolucao, error)
+}
+
+// Reconciler books payments of a store's tenants.
+type Reconciler struct {
+	Store store.ReconcileStore
+	// Batch is the number of payments per transaction (DefaultBatch when 0).
+	Batch int
+	// Refunds, when set, sends PIX refunds for queue items resolved by
+	// refunding.
+	Refunds Refunder
+}
+
+// Book matches and books payments of one source in batches.
+func (r *Reconciler) Book(ctx context.Context, tenant domain.TenantID, in []store.Incoming) (store.ReconcileOutcome, error) {
+	var total store.ReconcileOutcome
+	n := r.Batch
+	if n <= 0 {
+		n = DefaultBatch
+	}
+	for start := 0; start < len(in); start += n {
+		o, err := r.Store.Reconcile(ctx, tenant, in[start:min(start+n, len(in))], Classify)
+		if err != nil {
+			return total, err
+		}
+		add(&total, o)
+	}
+	return total, nil
+}
+
+func add(t *store.ReconcileOutcome, o store.ReconcileOutcome) {
+	t.Duplicates += o.Duplicates
+	t.Booked += o.Booked
+	t.BookedAmount += o.BookedAmount
+	t.Queued += o.Queued
+	t.Credited += o.Credited
+	t.PaidOff += o.PaidOff
+	t.Cancelled += o.Cancelled
+	t.Receipts += o.Receipts
+	t.New = append(t.New, o.New...)
+}
+
+// FromPix turns a received Pix into an incoming payment; the end-to-end id
+// is its source reference.
+func FromPix(p pixapi.ReceivedPix) store.Incoming {
+	return store.Incoming{Source: domain.PaidPix, SourceRef: p.EndToEndID, EndToEndID: p.EndToEndID, TxID: p.TxID, Amount: p.Amount, PaidAt: p.Time}
+}
+
+// PixSink is the pixapi.PaymentSink of one tenant: the webhook intake
+// hands it each received Pix.
+type PixSink struct {
+	R      *Reconciler
+	Tenant domain.TenantID
+}
+
+// BookPix books p once by its end-to-end id.
+func (s PixSink) BookPix(ctx context.Context, p pixapi.ReceivedPix) (bool, error) {
+	o, err := s.R.Store.Reconcile(ctx, s.Tenant, []store.Incoming{FromPix(p)}, Classify)
+	if err != nil {
+		return false, err
+	}
+	return o.Duplicates == 1, nil
+}
+
+// FileResult is what booking a return file did.
+type FileResult struct {
+	File     cnab.FileInfo
+	Already  bool // the same file was booked before: nothing done
+	Payments int  // liquidação records read
+	Ignored  map[cnab.Occurrence]int
+	store.ReconcileOutcome
+	Took time.Duration
+}
+
+// SourceRef is a return record's idempotency key: the same settlement
+// reported again, in this file or another, books nothing.
+func SourceRef(rec *cnab.Record) string {
+	return rec.Bank + "/" + rec.OurNumber + "/" + rec.Code + "/" + rec.OccurrenceDate
+}
+
+// FromRecord turns a settlement record into an incoming payment.
+func FromRecord(rec *cnab.Record) store.Incoming {
+	paid := rec.PaidAmount
+	if paid == 0 {
+		paid = rec.FaceValue
+	}
+	at, err := time.Parse("2006-01-02", rec.CreditDate)
+	if err != nil {
+		at, _ = time.Parse("2006-01-02", rec.OccurrenceDate)
+	}
+	return store.Incoming{Source: domain.PaidBoleto, SourceRef: SourceRef(rec), Amount: paid, Interest: rec.Interest, PaidAt: at,
+		Bank: rec.Bank, OurNumber: rec.OurNumber, PayerDocument: rec.PayerDocument, PayerName: rec.PayerName}
+}
+
+// ReturnFile books a CNAB return file: it is validated whole before anything
+// is booked (a bad file books nothing), refused when booked before (same
+// content hash), and its settlements are booked in batches.
+func (r *Reconciler) ReturnFile(ctx context.Context, tenant domain.TenantID, path string) (FileResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return FileResult{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return FileResult{}, err
+	}
+	return r.ReturnReader(ctx, tenant, f, st.Size(), path)
+}
+
+// ReturnReader is ReturnFile over any random-access reader.
+func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, ra io.ReaderAt, size int64, name string) (FileResult, error) {
+	start := time.Now()
+	res := FileResult{Ignored: map[cnab.Occurrence]int{}}
+	// Pass 1 validates and names the file; only then is it registered.
+	info, err := cnab.Validate(io.NewSectionReader(ra, 0, size), cnab.Options{})
+	if err != nil {
+		return res, fmt.Errorf("return file %s: %w", name, err)
+	}
+	res.File = info
+	if info.Kind != cnab.Return {
+		return res, fmt.Errorf("return file %s: it is a %s, not a retorno", name, info.Kind)
+	}
+	started, _, err := r.Store.StartReturnFile(ctx, tenant, store.ReturnFile{FileID: info.ID, Name: name, Bank: info.Bank, Records: info.Records})
+	if err != nil {
+		return res, err
+	}
+	if !started {
+		res.Already = true
+		res.Took = time.Since(start)
+		return res, nil
+	}
+	n := r.Batch
+	if n <= 0 {
+		n = DefaultBatch
+	}
+	batch := make([]store.Incoming, 0, n)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		o, err := r.Store.Reconcile(ctx, tenant, batch, Classify)
+		if err != nil {
+			return err
+		}
+		o.New = nil
+		add(&res.ReconcileOutcome, o)
+		batch = batch[:0]
+		return nil
+	}
+	_, err = cnab.Process(ra, size, cnab.Options{}, func(rec *cnab.Record) error {
+		if rec.Occurrence != cnab.Settled {
+			res.Ignored[rec.Occurrence]++
+			return nil
+		}
+		res.Payments++
+		batch = append(batch, FromRecord(rec))
+		if len(batch) == n {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return res, fmt.Errorf("return file %s: %w", name, err)
+	}
+	if err := r.Store.FinishReturnFile(ctx, tenant, store.ReturnFile{FileID: info.ID, Booked: res.Booked, Queued: res.Queued}); err != nil {
+		return res, err
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// ErrNoRefund is returned when a refund is asked for a payment that cannot
+// be given back through the PSP.
+var ErrNoRefund = errors.New("refund impossible")
+
+// Resolve works a queue item. A refund of a Pix is asked of the PSP first
+// (idempotent by the item's id, so asking again after a failure is safe);
+// a boleto's refund is recorded as done outside Régua (bank transfer).
+func (r *Reconciler) Resolve(ctx context.Context, tenant domain.TenantID, id int64, res store.Resolution) (store.QueueItem, error) {
+	if res.Action == "refund" {
+		it, err := r.Store.QueueItem(ctx, tenant, id)
+		if err != nil {
+			return it, err
+		}
+		if it.Status != "open" {
+			return it, fmt.Errorf("reconciliation item %d is %s already", id, it.Status)
+		}
+		if it.Source == domain.PaidPix {
+			if r.Refunds == nil || it.EndToEndID == "" {
+				return it, fmt.Errorf("reconciliation item %d: no PSP configured to refund Pix %s: %w", id, it.EndToEndID, ErrNoRefund)
+			}
+			v, err := pixapi.FromMoney(it.Amount)
+			if err != nil {
+				return it, err
+			}
+			dev, err := r.Refunds.RequestRefund(ctx, it.EndToEndID, "regua"+strconv.FormatInt(it.ID, 10), pixapi.RefundRequest{Valor: v, Descricao: "Devolução de pagamento não identificado"})
+			if err != nil {
+				return it, fmt.Errorf("refund of Pix %s: %w", it.EndToEndID, err)
+			}
+			if res.Note == "" {
+				res.Note = fmt.Sprintf("devolução %s %s (%s)", dev.ID, dev.Status, money.Money(dev.Valor.Money()).Format("pt-BR"))
+			}
+		}
+	}
+	return r.Store.ResolveQueueItem(ctx, tenant, id, res)
+}

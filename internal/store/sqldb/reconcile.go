@@ -1,0 +1,720 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/store"
+)
+
+var _ store.ReconcileStore = (*DB)(nil)
+
+// updateFromValues runs q, an UPDATE … FROM (VALUES %s) AS v …, over rows
+// in chunks; types cast the first tuple's columns (PostgreSQL infers the
+// rest from it). after are the arguments of placeholders that follow the
+// VALUES list. scan, when set, reads RETURNING rows.
+func (db *DB) updateFromValues(ctx context.Context, tx *sql.Tx, q string, types []string, rows [][]any, after []any, scan func(*sql.Rows) error) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	per := min(maxParams/len(types), 1000)
+	var first strings.Builder
+	first.WriteByte('(')
+	for i, t := range types {
+		if i > 0 {
+			first.WriteByte(',')
+		}
+		fmt.Fprintf(&first, "CAST(? AS %s)", t)
+	}
+	first.WriteByte(')')
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", len(types)), ",") + ")"
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		var b strings.Builder
+		args := make([]any, 0, (end-start)*len(types)+len(after))
+		for i := start; i < end; i++ {
+			if i == start {
+				b.WriteString(first.String())
+			} else {
+				b.WriteByte(',')
+				b.WriteString(tuple)
+			}
+			args = append(args, rows[i]...)
+		}
+		args = append(args, after...)
+		stmt := db.Rebind(fmt.Sprintf(q, b.String()))
+		if scan == nil {
+			if _, err := tx.ExecContext(ctx, stmt, args...); err != nil {
+				return err
+			}
+			continue
+		}
+		rs, err := tx.QueryContext(ctx, stmt, args...)
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			if err := scan(rs); err != nil {
+				rs.Close()
+				return err
+			}
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// execIn runs q, whose last condition is "col IN (%s)", over keys in chunks.
+func (db *DB) execIn(ctx context.Context, tx *sql.Tx, q string, fixed []any, keys []any) (int64, error) {
+	const per = 900
+	var n int64
+	for start := 0; start < len(keys); start += per {
+		end := min(start+per, len(keys))
+		ph := strings.TrimSuffix(strings.Repeat("?,", end-start), ",")
+		args := append(append([]any{}, fixed...), keys[start:end]...)
+		res, err := tx.ExecContext(ctx, db.Rebind(fmt.Sprintf(q, ph)), args...)
+		if err != nil {
+			return n, err
+		}
+		k, _ := res.RowsAffected()
+		n += k
+	}
+	return n, nil
+}
+
+const matchCols = chargeCols + `, COALESCE(i.amount - i.paid, 0), COALESCE(i.status, ''), COALESCE(d.contract_number, ''), COALESCE(i.number, 0)`
+const matchFrom = ` FROM charges c LEFT JOIN installments i ON i.tenant_id = c.tenant_id AND i.id = c.installment_id
+	LEFT JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE c.tenant_id = ? `
+
+func scanMatch(r *sql.Rows, tenant domain.TenantID) (store.ChargeMatch, error) {
+	var m store.ChargeMatch
+	var st string
+	c, err := scanCharge(r, tenant, &m.Open, &st, &m.Contract, &m.Number)
+	m.Charge, m.InstallmentStatus = c, domain.InstallmentStatus(st)
+	if m.Open < 0 {
+		m.Open = 0
+	}
+	return m, err
+}
+
+// candidates reads, inside the booking transaction, everything the
+// payments of a batch may match: one query per kind of key and chunk.
+func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, in []store.Incoming, skip []bool) (store.Candidates, error) {
+	c := store.Candidates{ByTxID: map[string]store.ChargeMatch{}, ByOurNumber: map[string]store.ChargeMatch{}, OpenByDebtor: map[int64][]store.OpenAmount{},
+		DebtorByDoc: map[string]int64{}, Installments: map[int64]store.OpenAmount{}}
+	var txids []any
+	byBank := map[string][]any{}
+	for i, p := range in {
+		if skip[i] {
+			continue
+		}
+		if p.TxID != "" {
+			txids = append(txids, p.TxID)
+		}
+		if p.OurNumber != "" {
+			byBank[p.Bank] = append(byBank[p.Bank], p.OurNumber)
+		}
+	}
+	if err := db.selectIn(ctx, tx, `SELECT `+matchCols+matchFrom+` AND c.txid IN (%s)`, []any{tenant}, txids, func(r *sql.Rows) error {
+		m, err := scanMatch(r, tenant)
+		c.ByTxID[m.TxID] = m
+		return err
+	}); err != nil {
+		return c, fmt.Errorf("match txid: %w", err)
+	}
+	banks := make([]string, 0, len(byBank))
+	for b := range byBank {
+		banks = append(banks, b)
+	}
+	sort.Strings(banks)
+	for _, bank := range banks {
+		if err := db.selectIn(ctx, tx, `SELECT `+matchCols+matchFrom+` AND c.bank = ? AND c.our_number IN (%s)`, []any{tenant, bank}, byBank[bank], func(r *sql.Rows) error {
+			m, err := scanMatch(r, tenant)
+			c.ByOurNumber[m.Bank+"/"+m.OurNumber] = m
+			return err
+		}); err != nil {
+			return c, fmt.Errorf("match nosso número: %w", err)
+		}
+	}
+	// Payments that matched no charge: find their debtor by document and
+	// read the debtors' open installments.
+	var docs, debtors, insts []any
+	for i, p := range in {
+		if skip[i] {
+			continue
+		}
+		if _, ok := c.ByTxID[p.TxID]; ok && p.TxID != "" {
+			continue
+		}
+		if _, ok := c.ByOurNumber[p.Bank+"/"+p.OurNumber]; ok && p.OurNumber != "" {
+			continue
+		}
+		if p.InstallmentID != 0 {
+			insts = append(insts, p.InstallmentID)
+		}
+		if p.DebtorID != 0 {
+			debtors = append(debtors, p.DebtorID)
+		} else if p.PayerDocument != "" {
+			docs = append(docs, p.PayerDocument)
+		}
+	}
+	if err := db.selectIn(ctx, tx, `SELECT id, document FROM debtors WHERE tenant_id = ? AND document IN (%s)`, []any{tenant}, uniq(docs), func(r *sql.Rows) error {
+		var id int64
+		var doc string
+		err := r.Scan(&id, &doc)
+		if prev, ok := c.DebtorByDoc[doc]; !ok || id < prev {
+			c.DebtorByDoc[doc] = id
+		}
+		debtors = append(debtors, id)
+		return err
+	}); err != nil {
+		return c, fmt.Errorf("match payer document: %w", err)
+	}
+	openQ := `SELECT i.id, d.debtor_id, d.id, d.contract_number, i.number, i.amount - i.paid, i.due_date FROM debts d JOIN installments i ON i.tenant_id = d.tenant_id AND i.debt_id = d.id
+		WHERE d.tenant_id = ? AND i.status IN ('open', 'partial') AND i.amount > i.paid AND `
+	scanOpen := func(r *sql.Rows) (store.OpenAmount, error) {
+		o := store.OpenAmount{RefKind: store.RefInstallment}
+		err := r.Scan(&o.InstallmentID, &o.DebtorID, &o.DebtID, &o.Contract, &o.Number, &o.Amount, &o.DueDate)
+		o.RefID = o.InstallmentID
+		return o, err
+	}
+	if err := db.selectIn(ctx, tx, openQ+`d.debtor_id IN (%s) ORDER BY i.due_date, i.id`, []any{tenant}, uniq(debtors), func(r *sql.Rows) error {
+		o, err := scanOpen(r)
+		c.OpenByDebtor[o.DebtorID] = append(c.OpenByDebtor[o.DebtorID], o)
+		return err
+	}); err != nil {
+		return c, fmt.Errorf("open installments: %w", err)
+	}
+	if err := db.selectIn(ctx, tx, `SELECT i.id, d.debtor_id, d.id, d.contract_number, i.number, i.amount - i.paid, i.due_date FROM debts d JOIN installments i ON i.tenant_id = d.tenant_id AND i.debt_id = d.id
+		WHERE d.tenant_id = ? AND i.id IN (%s)`, []any{tenant}, uniq(insts), func(r *sql.Rows) error {
+		o, err := scanOpen(r)
+		if o.Amount < 0 {
+			o.Amount = 0
+		}
+		c.Installments[o.InstallmentID] = o
+		return err
+	}); err != nil {
+		return c, fmt.Errorf("named installments: %w", err)
+	}
+	return c, nil
+}
+
+// booking is one amount to apply to an installment inside a transaction.
+type booking struct {
+	source    domain.PaymentSource
+	sourceRef string
+	amount    money.Money
+	paidAt    time.Time
+	debtorID  int64
+	debtID    int64
+	inst      int64
+	chargeID  int64
+	contract  string
+	number    int
+	paymentID int64 // filled in
+}
+
+type applied struct {
+	paidOff, cancelled, receipts int
+}
+
+// applyBookings writes payments, installment amounts, "paid" events, paid
+// charges, cancels live attempts of the debts whose installments became
+// paid and plans receipts, all set-based.
+func (db *DB) applyBookings(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, bs []*booking, at time.Time) (applied, error) {
+	var out applied
+	if len(bs) == 0 {
+		return out, nil
+	}
+	// Installments must be the tenant's: the UPDATE below only touches the
+	// tenant's rows, and a booking whose installment it missed is refused.
+	byRef := make(map[string]*booking, len(bs))
+	for _, b := range bs {
+		byRef[b.sourceRef] = b
+	}
+	if err := db.insertMany(ctx, tx, "payments", []string{"tenant_id", "debtor_id", "debt_id", "installment_id", "source", "source_ref", "amount", "paid_at", "booked_at"}, len(bs),
+		func(i int) []any {
+			b := bs[i]
+			return []any{tenant, b.debtorID, b.debtID, b.inst, string(b.source), b.sourceRef, b.amount, b.paidAt.UTC(), at}
+		}, "RETURNING id, source_ref", func(r *sql.Rows) error {
+			var id int64
+			var ref string
+			if err := r.Scan(&id, &ref); err != nil {
+				return err
+			}
+			if b := byRef[ref]; b != nil {
+				b.paymentID = id
+			}
+			return nil
+		}); err != nil {
+		return out, err
+	}
+	delta := map[int64]money.Money{}
+	for _, b := range bs {
+		delta[b.inst] += b.amount
+	}
+	vals := make([][]any, 0, len(delta))
+	for id, amt := range delta {
+		vals = append(vals, []any{id, int64(amt)})
+	}
+	sort.Slice(vals, func(i, j int) bool { return vals[i][0].(int64) < vals[j][0].(int64) })
+	// SQLite's RETURNING cannot see the FROM table, so what was paid before
+	// is read first.
+	wasPaid := map[int64]bool{}
+	keys := make([]any, 0, len(vals))
+	for _, v := range vals {
+		keys = append(keys, v[0])
+	}
+	if err := db.selectIn(ctx, tx, `SELECT id, CASE WHEN paid >= amount THEN 1 ELSE 0 END FROM installments WHERE tenant_id = ? AND id IN (%s)`, []any{tenant}, keys, func(r *sql.Rows) error {
+		var id int64
+		var paid int
+		err := r.Scan(&id, &paid)
+		wasPaid[id] = paid == 1
+		return err
+	}); err != nil {
+		return out, fmt.Errorf("read installments: %w", err)
+	}
+	if len(wasPaid) != len(vals) {
+		return out, fmt.Errorf("book: %d of %d installments not found: %w", len(vals)-len(wasPaid), len(vals), store.ErrNotFound)
+	}
+	paidDebts := map[int64]bool{}
+	paidInst := map[int64]bool{}
+	updated := 0
+	if err := db.updateFromValues(ctx, tx, `UPDATE installments SET paid = installments.paid + v.column2,
+		status = CASE WHEN installments.paid + v.column2 >= installments.amount THEN 'paid' WHEN installments.paid + v.column2 > 0 THEN 'partial' ELSE 'open' END
+		FROM (VALUES %s) AS v WHERE installments.tenant_id = ? AND installments.id = v.column1
+		RETURNING id, debt_id, status`,
+		[]string{"BIGINT", "BIGINT"}, vals, []any{tenant}, func(r *sql.Rows) error {
+			var id, debt int64
+			var st string
+			if err := r.Scan(&id, &debt, &st); err != nil {
+				return err
+			}
+			updated++
+			if st == string(domain.InstallmentPaid) && !wasPaid[id] {
+				paidDebts[debt] = true
+				paidInst[id] = true
+				out.paidOff++
+			}
+			return nil
+		}); err != nil {
+		return out, fmt.Errorf("update installments: %w", err)
+	}
+	if updated != len(vals) {
+		return out, fmt.Errorf("book: %d of %d installments not found: %w", len(vals)-updated, len(vals), store.ErrNotFound)
+	}
+	events := make([]domain.Event, 0, len(bs))
+	var paidCharges []any
+	for _, b := range bs {
+		summary := fmt.Sprintf("Pagamento de %s recebido por %s", b.amount.Format("pt-BR"), b.source)
+		if b.contract != "" {
+			summary += fmt.Sprintf(" (contrato %s, parcela %d)", b.contract, b.number)
+		}
+		data, _ := json.Marshal(map[string]any{"payment_id": b.paymentID, "source": b.source, "source_ref": b.sourceRef, "amount": b.amount, "charge_id": b.chargeID, "installment_id": b.inst})
+		events = append(events, domain.Event{TenantID: tenant, DebtorID: b.debtorID, DebtID: b.debtID, Kind: domain.EventPaid, At: at, Actor: string(b.source), Summary: summary, Data: data})
+		if b.chargeID != 0 && paidInst[b.inst] {
+			paidCharges = append(paidCharges, b.chargeID)
+		}
+	}
+	if err := db.insertEvents(ctx, tx, events); err != nil {
+		return out, err
+	}
+	if _, err := db.execIn(ctx, tx, `UPDATE charges SET status = 'paid', paid_at = ? WHERE tenant_id = ? AND id IN (%s)`, []any{at, tenant}, paidCharges); err != nil {
+		return out, fmt.Errorf("mark charges paid: %w", err)
+	}
+	debts := make([]any, 0, len(paidDebts))
+	for d := range paidDebts {
+		debts = append(debts, d)
+	}
+	n, err := db.execIn(ctx, tx, `UPDATE attempts SET status = 'cancelled', last_error = 'paid' WHERE tenant_id = ? AND status IN ('planned', 'failed') AND debt_id IN (%s)`, []any{tenant}, debts)
+	if err != nil {
+		return out, fmt.Errorf("cancel attempts: %w", err)
+	}
+	out.cancelled = int(n)
+	out.receipts, err = db.planReceipts(ctx, tx, tenant, bs, at)
+	return out, err
+}
+
+// planReceipts queues a receipt message per booked payment on the debtor's
+// preferred consented channel. Receipts carry no debt id, so that a stop
+// condition of the debt (which cancels its live attempts) never cancels a
+// receipt.
+func (db *DB) planReceipts(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, bs []*booking, at time.Time) (int, error) {
+	ids := make([]any, 0, len(bs))
+	for _, b := range bs {
+		ids = append(ids, b.debtorID)
+	}
+	type best struct {
+		rank    int
+		channel string
+	}
+	chosen := map[int64]best{}
+	if err := db.selectIn(ctx, tx, `SELECT debtor_id, kind, preferred FROM contact_points WHERE tenant_id = ? AND consent <> 'opted_out' AND debtor_id IN (%s)`, []any{tenant}, uniq(ids), func(r *sql.Rows) error {
+		var debtor int64
+		var kind string
+		var preferred bool
+		if err := r.Scan(&debtor, &kind, &preferred); err != nil {
+			return err
+		}
+		rank, ch := 0, ""
+		switch domain.ContactKind(kind) {
+		case domain.Email:
+			rank, ch = 3, "email"
+		case domain.WhatsApp:
+			rank, ch = 2, "whatsapp"
+		case domain.Mobile:
+			rank, ch = 1, "sms"
+		default:
+			return nil
+		}
+		if preferred {
+			rank += 10
+		}
+		if rank > chosen[debtor].rank {
+			chosen[debtor] = best{rank, ch}
+		}
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("receipt channel: %w", err)
+	}
+	var as []store.Attempt
+	for _, b := range bs {
+		ch := chosen[b.debtorID].channel
+		if ch == "" || b.paymentID == 0 {
+			continue
+		}
+		payload, _ := json.Marshal(map[string]any{"payment_id": b.paymentID, "amount": b.amount, "paid_at": b.paidAt.UTC(), "source": b.source,
+			"debt_id": b.debtID, "installment_id": b.inst, "contract": b.contract, "number": b.number})
+		as = append(as, store.Attempt{DebtorID: b.debtorID, StepID: "receipt-" + strconv.FormatInt(b.paymentID, 10), AnchorDate: date.Of(b.paidAt.UTC()),
+			Channel: ch, Template: "payment_receipt", Payload: payload, DueAt: at})
+	}
+	n := 0
+	err := db.insertMany(ctx, tx, "attempts",
+		[]string{"tenant_id", "debtor_id", "debt_id", "enrolment_id", "step_id", "anchor_date", "channel", "template", "payload", "status", "due_at", "created_at"},
+		len(as), func(i int) []any {
+			a := as[i]
+			return []any{tenant, a.DebtorID, 0, 0, a.StepID, a.AnchorDate, a.Channel, a.Template, string(a.Payload), string(store.AttemptPlanned), a.DueAt, at}
+		}, "ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING RETURNING id", func(r *sql.Rows) error {
+			var id int64
+			n++
+			return r.Scan(&id)
+		})
+	return n, err
+}
+
+func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier) (store.ReconcileOutcome, error) {
+	var out store.ReconcileOutcome
+	if len(in) == 0 {
+		return out, nil
+	}
+	src := in[0].Source
+	for i, p := range in {
+		if p.Source != src {
+			return out, fmt.Errorf("reconcile: payment %d: source %q in a batch of %q", i, p.Source, src)
+		}
+		if p.SourceRef == "" || p.Amount <= 0 {
+			return out, fmt.Errorf("reconcile: payment %d (%s): a source reference and a positive amount are required", i, p.SourceRef)
+		}
+	}
+	at := now()
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		out = store.ReconcileOutcome{New: make([]bool, len(in))}
+		skip := make([]bool, len(in))
+		seen := make(map[string]bool, len(in))
+		refs := make([]any, 0, len(in))
+		for i, p := range in {
+			if seen[p.SourceRef] {
+				skip[i] = true
+				continue
+			}
+			seen[p.SourceRef] = true
+			refs = append(refs, p.SourceRef)
+		}
+		known := map[string]bool{}
+		collect := func(r *sql.Rows) error {
+			var ref string
+			err := r.Scan(&ref)
+			known[ref] = true
+			return err
+		}
+		if err := db.selectIn(ctx, tx, `SELECT source_ref FROM payments WHERE tenant_id = ? AND source = ? AND source_ref IN (%s)`, []any{tenant, string(src)}, refs, collect); err != nil {
+			return fmt.Errorf("known payments: %w", err)
+		}
+		if err := db.selectIn(ctx, tx, `SELECT source_ref FROM reconcile_items WHERE tenant_id = ? AND source = ? AND source_ref IN (%s)`, []any{tenant, string(src)}, refs, collect); err != nil {
+			return fmt.Errorf("known queue items: %w", err)
+		}
+		for i, p := range in {
+			if known[p.SourceRef] {
+				skip[i] = true
+			}
+			if skip[i] {
+				out.Duplicates++
+			} else {
+				out.New[i] = true
+			}
+		}
+		cands, err := db.candidates(ctx, tx, tenant, in, skip)
+		if err != nil {
+			return err
+		}
+		ds := classify(in, cands)
+		if len(ds) != len(in) {
+			return fmt.Errorf("reconcile: classifier returned %d decisions for %d payments", len(ds), len(in))
+		}
+		var bs []*booking
+		var credits []store.Incoming
+		var creditAmt []money.Money
+		var creditDebtor []int64
+		var queue []int
+		for i, d := range ds {
+			if skip[i] {
+				continue
+			}
+			p := in[i]
+			if d.Book > 0 {
+				contract, number := "", 0
+				if m, ok := cands.ByTxID[p.TxID]; ok && p.TxID != "" && m.ID == d.ChargeID {
+					contract, number = m.Contract, m.Number
+				} else if m, ok := cands.ByOurNumber[p.Bank+"/"+p.OurNumber]; ok && m.ID == d.ChargeID {
+					contract, number = m.Contract, m.Number
+				} else {
+					for _, o := range cands.OpenByDebtor[d.DebtorID] {
+						if o.InstallmentID == d.InstallmentID {
+							contract, number = o.Contract, o.Number
+						}
+					}
+				}
+				bs = append(bs, &booking{source: p.Source, sourceRef: p.SourceRef, amount: d.Book, paidAt: p.PaidAt, debtorID: d.DebtorID, debtID: d.DebtID,
+					inst: d.InstallmentID, chargeID: d.ChargeID, contract: contract, number: number})
+				out.Booked++
+				out.BookedAmount += d.Book
+			}
+			if d.Credit > 0 {
+				credits = append(credits, p)
+				creditAmt = append(creditAmt, d.Credit)
+				creditDebtor = append(creditDebtor, d.DebtorID)
+				out.Credited += d.Credit
+			}
+			if d.Queue != "" {
+				queue = append(queue, i)
+			}
+		}
+		ap, err := db.applyBookings(ctx, tx, tenant, bs, at)
+		if err != nil {
+			return err
+		}
+		out.PaidOff, out.Cancelled, out.Receipts = ap.paidOff, ap.cancelled, ap.receipts
+		if err := db.insertMany(ctx, tx, "debtor_credits", []string{"tenant_id", "debtor_id", "amount", "source", "source_ref", "note", "created_at"}, len(credits), func(k int) []any {
+			return []any{tenant, creditDebtor[k], creditAmt[k], string(credits[k].Source), credits[k].SourceRef, "overpayment", at}
+		}, "", nil); err != nil {
+			return err
+		}
+		paymentOf := map[string]int64{}
+		for _, b := range bs {
+			paymentOf[b.sourceRef] = b.paymentID
+		}
+		err = db.insertMany(ctx, tx, "reconcile_items", []string{"tenant_id", "source", "source_ref", "reason", "amount", "received", "paid_at", "charge_id", "debtor_id", "installment_id", "payment_id",
+			"txid", "end_to_end_id", "bank", "our_number", "payer_document", "payer_name", "detail", "status", "created_at"}, len(queue), func(k int) []any {
+			i := queue[k]
+			p, d := in[i], ds[i]
+			return []any{tenant, string(p.Source), p.SourceRef, string(d.Queue), d.QueueAmount, p.Amount, p.PaidAt.UTC(), d.ChargeID, d.DebtorID, d.InstallmentID, paymentOf[p.SourceRef],
+				p.TxID, p.EndToEndID, p.Bank, p.OurNumber, p.PayerDocument, p.PayerName, d.Detail, "open", at}
+		}, "", nil)
+		out.Queued = len(queue)
+		return err
+	})
+	if err != nil {
+		return store.ReconcileOutcome{}, fmt.Errorf("reconcile %d %s payments: %w", len(in), src, err)
+	}
+	return out, nil
+}
+
+const queueCols = `id, source, source_ref, reason, amount, received, paid_at, charge_id, debtor_id, installment_id, payment_id, txid, end_to_end_id, bank, our_number, payer_document, payer_name, detail, status, resolution, resolved_by, resolved_at, created_at`
+
+func scanQueueItem(sc interface{ Scan(...any) error }, tenant domain.TenantID) (store.QueueItem, error) {
+	q := store.QueueItem{TenantID: tenant}
+	var src, reason string
+	err := sc.Scan(&q.ID, &src, &q.SourceRef, &reason, &q.Amount, &q.Received, tm(&q.PaidAt), &q.ChargeID, &q.DebtorID, &q.InstallmentID, &q.PaymentID, &q.TxID, &q.EndToEndID,
+		&q.Bank, &q.OurNumber, &q.PayerDocument, &q.PayerName, &q.Detail, &q.Status, &q.Resolution, &q.ResolvedBy, tm(&q.ResolvedAt), tm(&q.CreatedAt))
+	q.Source, q.Reason = domain.PaymentSource(src), store.QueueReason(reason)
+	return q, err
+}
+
+func (db *DB) QueueItems(ctx context.Context, tenant domain.TenantID, status string, limit int) ([]store.QueueItem, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	q := `SELECT ` + queueCols + ` FROM reconcile_items WHERE tenant_id = ?`
+	args := []any{tenant}
+	if status != "" {
+		q += ` AND status = ?`
+		args = append(args, status)
+	}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(q+` ORDER BY id LIMIT ?`), append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("reconciliation queue: %w", err)
+	}
+	defer rows.Close()
+	var out []store.QueueItem
+	for rows.Next() {
+		it, err := scanQueueItem(rows, tenant)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) QueueItem(ctx context.Context, tenant domain.TenantID, id int64) (store.QueueItem, error) {
+	it, err := scanQueueItem(db.sql.QueryRowContext(ctx, db.Rebind(`SELECT `+queueCols+` FROM reconcile_items WHERE tenant_id = ? AND id = ?`), tenant, id), tenant)
+	return it, notFound(err, fmt.Sprintf("reconciliation item %d", id))
+}
+
+// ErrResolved is returned when a queue item was worked already.
+var ErrResolved = errors.New("reconciliation item is not open")
+
+func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id int64, r store.Resolution) (store.QueueItem, error) {
+	at := now()
+	var it store.QueueItem
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		it, err = scanQueueItem(tx.QueryRowContext(ctx, db.Rebind(`SELECT `+queueCols+` FROM reconcile_items WHERE tenant_id = ? AND id = ?`), tenant, id), tenant)
+		if err != nil {
+			return notFound(err, fmt.Sprintf("reconciliation item %d", id))
+		}
+		if it.Status != "open" {
+			return fmt.Errorf("item %d is %s: %w", id, it.Status, ErrResolved)
+		}
+		// An overpayment's rest is already kept as credit; moving it
+		// elsewhere takes it off the credit.
+		keptAsCredit := it.Reason == store.QueueOverpaid
+		uncredit := func(tag string) error {
+			if !keptAsCredit {
+				return nil
+			}
+			_, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO debtor_credits (tenant_id, debtor_id, amount, source, source_ref, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+				tenant, it.DebtorID, -it.Amount, string(it.Source), it.SourceRef+"/"+tag, r.Note, at)
+			return err
+		}
+		status := ""
+		switch r.Action {
+		case "assign":
+			if r.InstallmentID == 0 {
+				return fmt.Errorf("assign: installment is required")
+			}
+			var b booking
+			if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT d.debtor_id, d.id, d.contract_number, i.number FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE i.tenant_id = ? AND i.id = ?`), tenant, r.InstallmentID).
+				Scan(&b.debtorID, &b.debtID, &b.contract, &b.number); err != nil {
+				return notFound(err, fmt.Sprintf("installment %d", r.InstallmentID))
+			}
+			b.source, b.amount, b.paidAt, b.inst = it.Source, it.Amount, it.PaidAt, r.InstallmentID
+			b.sourceRef = it.SourceRef
+			if it.PaymentID != 0 {
+				b.sourceRef += "/rest"
+			}
+			if it.ChargeID != 0 && it.InstallmentID == r.InstallmentID {
+				b.chargeID = it.ChargeID
+			}
+			if _, err := db.applyBookings(ctx, tx, tenant, []*booking{&b}, at); err != nil {
+				return err
+			}
+			if err := uncredit("assigned"); err != nil {
+				return err
+			}
+			it.PaymentID, it.InstallmentID, it.DebtorID = b.paymentID, r.InstallmentID, b.debtorID
+			status = "assigned"
+		case "credit":
+			debtor := it.DebtorID
+			if debtor == 0 {
+				debtor = r.DebtorID
+			}
+			if debtor == 0 {
+				return fmt.Errorf("credit: the item names no debtor; choose one")
+			}
+			var ok int
+			if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT 1 FROM debtors WHERE tenant_id = ? AND id = ?`), tenant, debtor).Scan(&ok); err != nil {
+				return notFound(err, fmt.Sprintf("debtor %d", debtor))
+			}
+			if !keptAsCredit {
+				if _, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO debtor_credits (tenant_id, debtor_id, amount, source, source_ref, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+					tenant, debtor, it.Amount, string(it.Source), it.SourceRef, r.Note, at); err != nil {
+					return err
+				}
+			}
+			it.DebtorID = debtor
+			status = "credited"
+		case "refund":
+			if err := uncredit("refunded"); err != nil {
+				return err
+			}
+			status = "refunded"
+		default:
+			return fmt.Errorf("resolve: action %q: want assign, credit or refund", r.Action)
+		}
+		it.Status, it.Resolution, it.ResolvedBy, it.ResolvedAt = status, r.Note, r.Actor, at
+		_, err = tx.ExecContext(ctx, db.Rebind(`UPDATE reconcile_items SET status = ?, resolution = ?, resolved_by = ?, resolved_at = ?, payment_id = ?, installment_id = ?, debtor_id = ? WHERE tenant_id = ? AND id = ?`),
+			status, r.Note, r.Actor, at, it.PaymentID, it.InstallmentID, it.DebtorID, tenant, id)
+		return err
+	})
+	if err != nil {
+		return it, fmt.Errorf("resolve reconciliation item %d: %w", id, err)
+	}
+	return it, nil
+}
+
+func (db *DB) DebtorCredit(ctx context.Context, tenant domain.TenantID, debtorID int64) (money.Money, error) {
+	var m money.Money
+	err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COALESCE(SUM(amount), 0) FROM debtor_credits WHERE tenant_id = ? AND debtor_id = ?`), tenant, debtorID).Scan(&m)
+	return m, err
+}
+
+func (db *DB) StartReturnFile(ctx context.Context, tenant domain.TenantID, f store.ReturnFile) (bool, store.ReturnFile, error) {
+	var prev store.ReturnFile
+	started := false
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, db.Rebind(`SELECT file_id, name, bank, records, booked, queued, status, started_at, finished_at FROM return_files WHERE tenant_id = ? AND file_id = ?`), tenant, f.FileID).
+			Scan(&prev.FileID, &prev.Name, &prev.Bank, &prev.Records, &prev.Booked, &prev.Queued, &prev.Status, tm(&prev.StartedAt), tm(&prev.FinishedAt))
+		switch {
+		case err == nil && prev.Status == "done":
+			return nil
+		case err == nil:
+			// A run that stopped half-way: go on; per-payment source
+			// references skip what it booked.
+			started = true
+			return nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		started = true
+		_, err = tx.ExecContext(ctx, db.Rebind(`INSERT INTO return_files (tenant_id, file_id, name, bank, records, status, started_at) VALUES (?, ?, ?, ?, ?, 'processing', ?)`),
+			tenant, f.FileID, f.Name, f.Bank, f.Records, now())
+		return err
+	})
+	if err != nil {
+		return false, prev, fmt.Errorf("return file %s: %w", f.FileID, err)
+	}
+	return started, prev, nil
+}
+
+func (db *DB) FinishReturnFile(ctx context.Context, tenant domain.TenantID, f store.ReturnFile) error {
+	_, err := db.Exec(ctx, `UPDATE return_files SET status = 'done', booked = booked + ?, queued = queued + ?, finished_at = ? WHERE tenant_id = ? AND file_id = ?`,
+		f.Booked, f.Queued, now(), tenant, f.FileID)
+	if err != nil {
+		return fmt.Errorf("finish return file %s: %w", f.FileID, err)
+	}
+	return nil
+}
