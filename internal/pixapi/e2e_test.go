@@ -164,6 +164,11 @@ func TestCobPaidThroughWebhookAndRefunded(t *testing.T) {
 	if again, err := c.RequestRefund(ctx, paid.EndToEndID, "dev1", pixapi.RefundRequest{Valor: 5000}); err != nil || again.RtrID != d.RtrID {
 		t.Fatalf("repeated refund request: %+v %v", again, err)
 	}
+	// The PSP reported the refund through the webhook: the Pix again, now
+	// with its devolucoes; the payment is not booked twice.
+	if refunds := w.sink.Refunds(); len(refunds) != 1 || refunds[d.RtrID].Valor != 5000 || len(w.sink.Payments()) != 1 {
+		t.Fatalf("refunds booked %+v, payments %d", refunds, len(w.sink.Payments()))
+	}
 	if _, err := c.RequestRefund(ctx, paid.EndToEndID, "dev2", pixapi.RefundRequest{Valor: 10001}); !errors.Is(err, pixapi.ErrInvalid) || problemName(err) != "PixDevolucaoInvalida" {
 		t.Fatalf("refund above the rest: %v", err)
 	}

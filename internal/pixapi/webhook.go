@@ -50,6 +50,15 @@ type WebhookHandler struct {
 type WebhookResult struct {
 	Booked     int `json:"booked"`
 	Duplicates int `json:"duplicates"`
+	Refunds    int `json:"refunds,omitempty"` // refunds newly booked
+}
+
+// RefundSink is implemented by sinks that also book refunds (devoluções).
+// The PSP reports a refund by posting the original Pix again with its
+// devolucoes; BookRefund must be idempotent by the refund's RtrID and
+// status (a refund may be reported in progress, then done).
+type RefundSink interface {
+	BookRefund(ctx context.Context, endToEndID string, d Devolucao) (duplicate bool, err error)
 }
 
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -97,8 +106,23 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			res.Booked++
 		}
+		rs, ok := h.Sink.(RefundSink)
+		if !ok {
+			continue
+		}
+		for _, d := range p.Refunds {
+			dup, err := rs.BookRefund(r.Context(), p.EndToEndID, d)
+			if err != nil {
+				log.Error("pix webhook: booking refund failed", "endToEndId", p.EndToEndID, "rtrId", d.RtrID, "err", err)
+				writeProblem(w, NewProblem(http.StatusInternalServerError, "ErroInternoDoServidor", "booking refund "+d.RtrID+" failed; post again"))
+				return
+			}
+			if !dup {
+				res.Refunds++
+			}
+		}
 	}
-	log.Info("pix webhook", "booked", res.Booked, "duplicates", res.Duplicates)
+	log.Info("pix webhook", "booked", res.Booked, "duplicates", res.Duplicates, "refunds", res.Refunds)
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(res)
 }
@@ -136,6 +160,16 @@ func ParseWebhook(body []byte) ([]ReceivedPix, error) {
 		}
 		if p.Horario.IsZero() {
 			return nil, fmt.Errorf("pix[%d].horario: missing", i)
+		}
+		for j, d := range p.Devolucoes {
+			if d.ID == "" || d.RtrID == "" || d.Valor <= 0 || d.Valor > p.Valor {
+				return nil, fmt.Errorf("pix[%d].devolucoes[%d]: want id, rtrId and a valor above zero and at most the Pix's", i, j)
+			}
+			switch d.Status {
+			case RefundInProgress, RefundDone, RefundNotDone:
+			default:
+				return nil, fmt.Errorf("pix[%d].devolucoes[%d].status: %q is not EM_PROCESSAMENTO, DEVOLVIDO or NAO_REALIZADO", i, j, d.Status)
+			}
 		}
 		if seen[p.EndToEndID] {
 			continue
@@ -197,6 +231,7 @@ func WriteProblem(w http.ResponseWriter, p *Problem) { writeProblem(w, p) }
 // implements PaymentSink for real use.
 type MemorySink struct {
 	mu       sync.Mutex
+	refunds  map[string]Devolucao // by rtrId
 	byE2E    map[string]ReceivedPix
 	order    []string
 	notify   chan ReceivedPix
@@ -206,7 +241,7 @@ type MemorySink struct {
 // NewMemorySink returns an empty sink. Booked payments are also sent on
 // the channel from Booked(), which buffers up to 1024 of them.
 func NewMemorySink() *MemorySink {
-	return &MemorySink{byE2E: map[string]ReceivedPix{}, notify: make(chan ReceivedPix, 1024)}
+	return &MemorySink{byE2E: map[string]ReceivedPix{}, refunds: map[string]Devolucao{}, notify: make(chan ReceivedPix, 1024)}
 }
 
 // BookPix records p unless its EndToEndID is known.
@@ -227,6 +262,35 @@ func (s *MemorySink) BookPix(_ context.Context, p ReceivedPix) (bool, error) {
 	default:
 	}
 	return false, nil
+}
+
+// BookRefund records a refund by RtrID. The same refund with the same
+// status is a duplicate; a new status (EM_PROCESSAMENTO → DEVOLVIDO)
+// replaces the old one and is not.
+func (s *MemorySink) BookRefund(_ context.Context, e2e string, d Devolucao) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failNext > 0 {
+		s.failNext--
+		return false, fmt.Errorf("memory sink: simulated failure")
+	}
+	old, known := s.refunds[d.RtrID]
+	if known && old.Status == d.Status {
+		return true, nil
+	}
+	s.refunds[d.RtrID] = d
+	return false, nil
+}
+
+// Refunds returns the booked refunds by RtrID.
+func (s *MemorySink) Refunds() map[string]Devolucao {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]Devolucao, len(s.refunds))
+	for k, v := range s.refunds {
+		out[k] = v
+	}
+	return out
 }
 
 // FailNext makes the next n bookings fail, to exercise redelivery.

@@ -36,6 +36,8 @@ func TestParseWebhook(t *testing.T) {
 		{`{"pix":[{"endToEndId":"E12345678202603101530abcdefghijk","valor":"1.00"}]}`, "horario"},
 		{`{"pix":[{"endToEndId":"E12345678202603101530abcdefghijk","txid":"a-b","valor":"1.00","horario":"2026-03-10T15:30:12Z"}]}`, "txid"},
 		{`{"pix":[` + okPix + `,{"endToEndId":"bad"}]}`, "pix[1]"},
+		{`{"pix":[{"endToEndId":"E12345678202603101530abcdefghijk","valor":"1.00","horario":"2026-03-10T15:30:12Z","devolucoes":[{"id":"d1","rtrId":"D1","valor":"2.00","status":"DEVOLVIDO"}]}]}`, "devolucoes[0]"},
+		{`{"pix":[{"endToEndId":"E12345678202603101530abcdefghijk","valor":"1.00","horario":"2026-03-10T15:30:12Z","devolucoes":[{"id":"d1","rtrId":"D1","valor":"1.00","status":"FEITO"}]}]}`, "devolucoes[0].status"},
 	}
 	for _, b := range bad {
 		if _, err := ParseWebhook([]byte(b.body)); err == nil || !strings.Contains(err.Error(), b.want) {
@@ -114,5 +116,19 @@ func TestWebhookHandler(t *testing.T) {
 	}
 	if dup, err := sink.BookPix(context.Background(), sink.Payments()[0]); !dup || err != nil {
 		t.Errorf("direct re-booking: dup=%v err=%v", dup, err)
+	}
+
+	// A refund in progress, then done: two bookings; the same news again:
+	// none.
+	refund := func(status string) string {
+		return `{"pix":[{"endToEndId":"E12345678202603101530abcdefghijk","txid":"regua0000000000000000000000001","valor":"123.45","horario":"2026-03-10T15:30:12.345Z","devolucoes":[{"id":"d1","rtrId":"D12345678202603111000abcdefghijk","valor":"23.45","status":"` + status + `"}]}]}`
+	}
+	for i, tc := range []struct{ status, want string }{{RefundInProgress, `"refunds":1`}, {RefundDone, `"refunds":1`}, {RefundDone, `"duplicates":1}`}} {
+		if w := post(refund(tc.status), true, "POST"); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), tc.want) {
+			t.Errorf("refund post %d: %d %s, want %s", i, w.Code, w.Body, tc.want)
+		}
+	}
+	if r := sink.Refunds()["D12345678202603111000abcdefghijk"]; r.Status != RefundDone || r.Valor != 2345 {
+		t.Errorf("refund booked as %+v", r)
 	}
 }

@@ -810,51 +810,70 @@ func (s *Server) listPix(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) putRefund(w http.ResponseWriter, r *http.Request) {
+	d, hookURL, snapshot, prob := s.refund(r)
+	if prob != nil {
+		pixapi.WriteProblem(w, prob)
+		return
+	}
+	// The PSP reports refunds by posting the Pix again with its
+	// devolucoes, outside the lock.
+	if hookURL != "" {
+		if err := s.post(r.Context(), hookURL, []pixapi.Pix{snapshot}); err != nil {
+			s.mu.Lock()
+			s.pending = append(s.pending, snapshot)
+			s.mu.Unlock()
+		}
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+// refund applies PUT /pix/{e2eid}/devolucao/{id} and says where to post
+// the news (empty when there is no webhook or the refund is a repeat).
+func (s *Server) refund(r *http.Request) (d pixapi.Devolucao, hookURL string, snapshot pixapi.Pix, prob *pixapi.Problem) {
 	const e = "PixDevolucaoInvalida"
 	id := r.PathValue("id")
 	var req pixapi.RefundRequest
 	if err := decodeBody(r, &req); err != nil || req.Valor <= 0 {
-		pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusBadRequest, e, "Devolução inválida.", pixapi.Violacao{Razao: "O campo devolucao.valor não respeita o schema.", Propriedade: "valor"}))
-		return
+		return d, "", snapshot, pixapi.NewProblem(http.StatusBadRequest, e, "Devolução inválida.", pixapi.Violacao{Razao: "O campo devolucao.valor não respeita o schema.", Propriedade: "valor"})
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.pix[r.PathValue("e2eid")]
 	if !ok {
-		pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusNotFound, "PixNaoEncontrado", "Pix não encontrado para o e2eid informado."))
-		return
+		return d, "", snapshot, pixapi.NewProblem(http.StatusNotFound, "PixNaoEncontrado", "Pix não encontrado para o e2eid informado.")
 	}
 	var refunded pixapi.Decimal
-	for _, d := range p.Devolucoes {
-		if d.ID == id {
-			if d.Valor == req.Valor {
-				writeJSON(w, http.StatusCreated, d) // the same request again: no second refund
-				return
+	for _, old := range p.Devolucoes {
+		if old.ID == id {
+			if old.Valor == req.Valor {
+				return old, "", snapshot, nil // the same request again: no second refund
 			}
-			pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusBadRequest, e, "Devolução inválida.", pixapi.Violacao{Razao: "A presente requisição de devolução apresenta um {id} já utilizado por outra requisição de devolução para o {e2eid} em questão.", Propriedade: "id"}))
-			return
+			return d, "", snapshot, pixapi.NewProblem(http.StatusBadRequest, e, "Devolução inválida.", pixapi.Violacao{Razao: "A presente requisição de devolução apresenta um {id} já utilizado por outra requisição de devolução para o {e2eid} em questão.", Propriedade: "id"})
 		}
-		refunded += d.Valor
+		refunded += old.Valor
 	}
 	if refunded+req.Valor > p.Valor {
-		pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusBadRequest, e, "Devolução inválida.", pixapi.Violacao{Razao: "A presente requisição de devolução, em conjunto com as demais prévias devoluções, excederia o valor do pix originário.", Propriedade: "valor"}))
-		return
+		return d, "", snapshot, pixapi.NewProblem(http.StatusBadRequest, e, "Devolução inválida.", pixapi.Violacao{Razao: "A presente requisição de devolução, em conjunto com as demais prévias devoluções, excederia o valor do pix originário.", Propriedade: "valor"})
 	}
 	now := s.opts.Now().UTC().Truncate(time.Second)
 	if now.Sub(p.Horario) > 90*24*time.Hour {
-		pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusBadRequest, e, "Devolução inválida.", pixapi.Violacao{Razao: "A presente requisição de devolução viola a janela de tempo permitida para solicitações de devoluções de um pix.", Propriedade: "e2eid"}))
-		return
+		return d, "", snapshot, pixapi.NewProblem(http.StatusBadRequest, e, "Devolução inválida.", pixapi.Violacao{Razao: "A presente requisição de devolução viola a janela de tempo permitida para solicitações de devoluções de um pix.", Propriedade: "e2eid"})
 	}
 	nat := req.Natureza
 	if nat == "" {
 		nat = pixapi.RefundNatureOriginal
 	}
-	d := pixapi.Devolucao{
+	d = pixapi.Devolucao{
 		ID: id, RtrID: "D" + s.opts.ISPB + now.Format("200601021504") + randomID(11), Valor: req.Valor, Natureza: nat, Descricao: req.Descricao,
 		Horario: pixapi.HorarioRefund{Solicitacao: now, Liquidacao: now}, Status: pixapi.RefundDone,
 	}
 	p.Devolucoes = append(p.Devolucoes, d)
-	writeJSON(w, http.StatusCreated, d)
+	snapshot = *p
+	snapshot.Devolucoes = append([]pixapi.Devolucao(nil), p.Devolucoes...)
+	if wh, ok := s.webhooks[p.Chave]; ok && p.TxID != "" {
+		hookURL = wh.WebhookURL
+	}
+	return d, hookURL, snapshot, nil
 }
 
 func (s *Server) getRefund(w http.ResponseWriter, r *http.Request) {
