@@ -185,18 +185,16 @@ func (m *Money) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Format writes m for people in a locale: "pt-BR" → "R$ 1.234,56",
-// "es" → "$ 1.234,56" (currency symbol only; the amount is still centavos of
-// the portfolio's currency), "en" → "R$1,234.56". Unknown locales use pt-BR.
+// Format writes an amount in reais for people reading in a locale: the
+// currency stays the portfolio's (R$), only the separators follow the
+// reader: "pt-BR" and "es" → "R$ 1.234,56", "en" → "R$1,234.56". Unknown
+// locales use pt-BR. Other currencies use FormatWith.
 func (m Money) Format(locale string) string {
-	sym, thou, dec, space := "R$", ".", ",", " "
-	switch strings.ToLower(locale) {
-	case "en", "en-us", "en-gb":
+	thou, dec, space := ".", ",", " "
+	if l := strings.ToLower(locale); l == "en" || strings.HasPrefix(l, "en-") {
 		thou, dec, space = ",", ".", ""
-	case "es", "es-es", "es-mx", "es-co", "es-cl", "es-ar":
-		sym = "$"
 	}
-	return m.FormatWith(sym, thou, dec, space)
+	return m.FormatWith("R$", thou, dec, space)
 }
 
 // FormatWith formats with an explicit symbol, thousands and decimal

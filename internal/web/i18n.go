@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -27,13 +28,29 @@ type catalog map[string]map[string]string
 func loadCatalog() (catalog, error) {
 	c := catalog{}
 	for _, loc := range Locales {
-		b, err := messageFS.ReadFile(path.Join("messages", loc+".json"))
+		// messages/<locale>.json is the core catalog; each part of Régua
+		// that adds pages brings messages/<part>.<locale>.json of its own.
+		files, err := fs.Glob(messageFS, "messages/*."+loc+".json")
 		if err != nil {
-			return nil, fmt.Errorf("message catalog %s: %w", loc, err)
+			return nil, err
 		}
+		files = append([]string{path.Join("messages", loc+".json")}, files...)
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("message catalog %s: %w", loc, err)
+		for _, f := range files {
+			b, err := messageFS.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("message catalog %s: %w", f, err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("message catalog %s: %w", f, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("message catalog %s: key %q defined twice", f, k)
+				}
+				m[k] = v
+			}
 		}
 		c[loc] = m
 	}
