@@ -138,3 +138,42 @@ func peakRSS() int64 {
 	}
 	return 0
 }
+
+// BenchmarkImportSQLite is the end-to-end import into a fresh SQLite file
+// (REGUA_IMPORT_BENCH_ROWS rows, default 200,000), then the re-import of the
+// same file (all rows unchanged). `regua bench import` is the full
+// benchmark with baselines; this one isolates the package's own path.
+func BenchmarkImportSQLite(b *testing.B) {
+	n := 200_000
+	if v := os.Getenv("REGUA_IMPORT_BENCH_ROWS"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	path := filepath.Join(b.TempDir(), "carteira.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := writeGenCSV(f, n, 42)
+	f.Close()
+	for _, phase := range []string{"import", "reimport"} {
+		b.Run(phase, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				tg := openTarget(b)
+				if phase == "reimport" {
+					if _, err := tg.runFile(b, path, Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				resetPeakRSS()
+				b.StartTimer()
+				s, err := tg.runFile(b, path, Options{})
+				if err != nil || s.Read != rows || s.Rejected != 0 {
+					b.Fatalf("%v %+v", err, s)
+				}
+				b.ReportMetric(s.RowsPerSecond(), "rows/s")
+				b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+			}
+		})
+	}
+}

@@ -370,3 +370,26 @@ func TestDuplicateInstallment(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 }
+
+// TestRepeatedDebtorRows: rows of one debtor share checked values but not
+// their contact slices, and a bad debtor row is not remembered.
+func TestRepeatedDebtorRows(t *testing.T) {
+	s, m, err := importMem(t, csvOf(with("parcela", "1"), with("parcela", "2"), with("parcela", "3", "uf", "XX"), with("parcela", "4")), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.rows) != 3 || s.Rejected != 1 || s.Rejects[0].Line != 4 {
+		t.Fatalf("%+v", s)
+	}
+	a, b, c := m.rows[0], m.rows[1], m.rows[2]
+	if a.Debtor != b.Debtor || b.Debtor != c.Debtor || a.Debt != b.Debt || len(b.Contacts) != 4 || b.Contacts[1] != a.Contacts[1] {
+		t.Errorf("repeated rows differ: %+v / %+v", a.Debtor, b.Debtor)
+	}
+	a.Contacts[0].Value = "changed"
+	if b.Contacts[0].Value == "changed" || c.Contacts[0].Value == "changed" {
+		t.Error("rows share a contact slice")
+	}
+	if c.Installment.Number != 4 || c.Debtor.Address.UF != "SP" {
+		t.Errorf("%+v", c)
+	}
+}
