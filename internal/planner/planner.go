@@ -99,6 +99,7 @@ type versions struct {
 	byID   map[int64]*version
 	active map[int64]bool // journey id → status active
 	byKey  map[string]store.Journey
+	cred   map[int64]string // portfolio → creditor name
 }
 
 type version struct {
@@ -158,6 +159,9 @@ func Plan(ctx context.Context, s Store, tenant domain.TenantID, o Options) (Resu
 	for _, j := range js {
 		vs.active[j.ID] = j.Status == store.JourneyActive
 		vs.byKey[j.Key] = j
+	}
+	if vs.cred, err = s.PortfolioCreditors(ctx, tenant); err != nil {
+		return Result{}, err
 	}
 	run, err := s.StartPlanRun(ctx, tenant, o.Day)
 	if err != nil {
@@ -644,7 +648,7 @@ func (p *chunkPlanner) payload(c *cand, d *store.PlanDebtor, fr journey.Firing, 
 		if amount == 0 {
 			amount = c.f.Open
 		}
-		v := journey.Values{Name: d.Name, FirstName: firstName(d.Name), Creditor: d.CreditorName, Contract: c.row.Contract,
+		v := journey.Values{Name: d.Name, FirstName: firstName(d.Name), Creditor: p.vs.cred[c.row.PortfolioID], Contract: c.row.Contract,
 			Amount: amount, DueDate: c.f.Anchor, DPD: c.f.DPD}
 		if fr.Template.Uses("portal_link") && def.PortalURL != "" {
 			tok := journey.NewToken()

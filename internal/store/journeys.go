@@ -98,6 +98,7 @@ type PlanRow struct {
 	DelayReason         string
 	Product             string
 	Contract            string
+	PortfolioID         int64
 	MinOpenDue          date.Date // zero when nothing is open
 	Open, Overdue       money.Money
 	DueSoon             money.Money // open on installments due up to 10 days after the day (reminder amounts)
@@ -112,7 +113,6 @@ type PlanDebtor struct {
 	Address                       string // one line, for letters
 	Bankrupt, Deceased, Represent bool
 	Contacts                      []domain.ContactPoint
-	CreditorName                  string
 }
 
 // PlanHistory is an earlier or planned attempt, for caps and outcomes.
@@ -223,6 +223,9 @@ type JourneyStore interface {
 	// those whose next check is due (unset or on/before day), or all of
 	// them when full is set.
 	PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor, uptoDebtor int64, day date.Date, full bool) ([]PlanRow, error)
+	// PortfolioCreditors maps the tenant's portfolios to their creditors'
+	// names (for messages: CDC art. 42-A has collection name the creditor).
+	PortfolioCreditors(ctx context.Context, tenant domain.TenantID) (map[int64]string, error)
 	// PlanDebtors returns the debtors named with their contact points.
 	PlanDebtors(ctx context.Context, tenant domain.TenantID, ids []int64) (map[int64]*PlanDebtor, error)
 	// PlanHistory returns the attempts of the debtors since a time (not

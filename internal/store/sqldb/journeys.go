@@ -346,7 +346,7 @@ func (db *DB) EndEnrolments(ctx context.Context, tenant domain.TenantID, ids []i
 func (db *DB) endEnrolments(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, ids []int64, state store.EnrolmentState, reason string, on date.Date) error {
 	for start := 0; start < len(ids); start += 5000 {
 		end := min(start+5000, len(ids))
-		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE journey_enrolments SET state = ?, stop_reason = ?, ended_on = ? WHERE tenant_id = ? AND state = 'active' AND id IN (`+idList(ids[start:end])+`)`),
+		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE journey_enrolments SET state = ?, stop_reason = ?, ended_on = ? WHERE id IN (`+idList(ids[start:end])+`) AND +tenant_id = ? AND state = 'active'`),
 			string(state), reason, on, tenant); err != nil {
 			return fmt.Errorf("end enrolments: %w", err)
 		}
@@ -401,7 +401,7 @@ func (db *DB) PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor,
 	// the per-row cost (the whole daily run is this query, a million times)
 	// stays small: the aggregates need no CASE for "open".
 	q := `SELECT e.id, e.journey_id, e.version_id, e.debtor_id, e.debt_id, e.variant, e.anchor_kind, e.anchor_date, e.recurrence, e.score, e.agreement, e.promised_until, e.wants_person,
-	  MAX(d.status), MAX(d.delay_reason), MAX(d.product), MAX(d.contract_number),
+	  MAX(d.status), MAX(d.delay_reason), MAX(d.product), MAX(d.contract_number), MAX(d.portfolio_id),
 	  MIN(i.due_date),
 	  CAST(COALESCE(SUM(i.amount - i.paid), 0) AS BIGINT),
 	  CAST(COALESCE(SUM(CASE WHEN i.due_date < ? THEN i.amount - i.paid END), 0) AS BIGINT),
@@ -424,7 +424,7 @@ func (db *DB) PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor,
 	for rows.Next() {
 		r := store.PlanRow{Enrolment: store.Enrolment{TenantID: tenant, State: store.EnrolActive}}
 		if err := rows.Scan(&r.ID, &r.JourneyID, &r.VersionID, &r.DebtorID, &r.DebtID, &r.Variant, &r.AnchorKind, &r.AnchorDate, &r.Recurrence, &r.Score, &r.Agreement, &r.PromisedUntil, &r.WantsPerson,
-			&r.DebtStatus, &r.DelayReason, &r.Product, &r.Contract, &r.MinOpenDue, &r.Open, &r.Overdue, &r.InstallmentsOverdue, &r.DueSoon); err != nil {
+			&r.DebtStatus, &r.DelayReason, &r.Product, &r.Contract, &r.PortfolioID, &r.MinOpenDue, &r.Open, &r.Overdue, &r.InstallmentsOverdue, &r.DueSoon); err != nil {
 			return nil, fmt.Errorf("plan scan: %w", err)
 		}
 		out = append(out, r)
@@ -439,21 +439,18 @@ func (db *DB) PlanDebtors(ctx context.Context, tenant domain.TenantID, ids []int
 	}
 	for start := 0; start < len(ids); start += 5000 {
 		list := idList(ids[start:min(start+5000, len(ids))])
-		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT b.id, b.name, b.kind, b.locale, b.time_zone, b.uf, b.municipality, b.country, b.street, b.number, b.city, b.cep, b.bankrupt, b.deceased, b.represented,
-		  (SELECT c.name FROM debts d JOIN portfolios p ON p.tenant_id = d.tenant_id AND p.id = d.portfolio_id JOIN creditors c ON c.tenant_id = p.tenant_id AND c.id = p.creditor_id WHERE d.tenant_id = b.tenant_id AND d.debtor_id = b.id ORDER BY d.id LIMIT 1)
-		  FROM debtors b WHERE b.tenant_id = ? AND b.id IN (`+list+`)`), tenant)
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT b.id, b.name, b.kind, b.locale, b.time_zone, b.uf, b.municipality, b.country, b.street, b.number, b.city, b.cep, b.bankrupt, b.deceased, b.represented
+		  FROM debtors b WHERE b.id IN (`+list+`) AND +b.tenant_id = ?`), tenant)
 		if err != nil {
 			return nil, fmt.Errorf("plan debtors: %w", err)
 		}
 		for rows.Next() {
 			d := &store.PlanDebtor{}
 			var street, number, city, cep string
-			var cred sql.NullString
-			if err := rows.Scan(&d.ID, &d.Name, &d.Kind, &d.Locale, &d.TimeZone, &d.UF, &d.Municipality, &d.Country, &street, &number, &city, &cep, &d.Bankrupt, &d.Deceased, &d.Represent, &cred); err != nil {
+			if err := rows.Scan(&d.ID, &d.Name, &d.Kind, &d.Locale, &d.TimeZone, &d.UF, &d.Municipality, &d.Country, &street, &number, &city, &cep, &d.Bankrupt, &d.Deceased, &d.Represent); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			d.CreditorName = cred.String
 			if street != "" {
 				d.Address = fmt.Sprintf("%s, %s — %s/%s — CEP %s", street, number, city, d.UF, cep)
 			}
@@ -589,7 +586,9 @@ func (db *DB) PlanWrite(ctx context.Context, tenant domain.TenantID, as []store.
 		inserted = 0
 		for day, ids := range next {
 			for start := 0; start < len(ids); start += 5000 {
-				if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE journey_enrolments SET next_check = ? WHERE tenant_id = ? AND id IN (`+idList(ids[start:min(start+5000, len(ids))])+`)`), day, tenant); err != nil {
+				// "+tenant_id" keeps SQLite off the tenant indexes (it would
+				// walk every enrolment of the tenant); the key does the work.
+				if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE journey_enrolments SET next_check = ? WHERE id IN (`+idList(ids[start:min(start+5000, len(ids))])+`) AND +tenant_id = ?`), day, tenant); err != nil {
 					return fmt.Errorf("next check: %w", err)
 				}
 			}
@@ -747,3 +746,21 @@ func (db *DB) VariantResults(ctx context.Context, tenant domain.TenantID, journe
 
 // OutcomeKey is the key of PlanHistory's outcome maps: "step@anchor-date".
 func OutcomeKey(step string, anchor date.Date) string { return step + "@" + anchor.String() }
+
+func (db *DB) PortfolioCreditors(ctx context.Context, tenant domain.TenantID) (map[int64]string, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT p.id, c.name FROM portfolios p JOIN creditors c ON c.tenant_id = p.tenant_id AND c.id = p.creditor_id WHERE p.tenant_id = ?`), tenant)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}

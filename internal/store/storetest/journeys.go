@@ -125,8 +125,12 @@ func RunJourneys(t *testing.T, s JourneyStore) {
 			t.Errorf("other tenant scan: %d rows", len(rows))
 		}
 		ds, err := s.PlanDebtors(ctx, f.Tenant, []int64{rows[0].DebtorID})
-		if err != nil || ds[rows[0].DebtorID] == nil || ds[rows[0].DebtorID].CreditorName == "" {
+		if err != nil || ds[rows[0].DebtorID] == nil || len(ds[rows[0].DebtorID].Contacts) == 0 {
 			t.Errorf("plan debtors: %+v %v", ds, err)
+		}
+		cred, err := s.PortfolioCreditors(ctx, f.Tenant)
+		if err != nil || cred[rows[0].PortfolioID] != "Banco journeys" {
+			t.Errorf("creditors: %v %v", cred, err)
 		}
 	})
 
