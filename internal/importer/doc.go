@@ -43,7 +43,9 @@
 // # What it refuses
 //
 // A row with a bad value is rejected with its line number, column and
-// reason; the other rows go on. A file that is empty, binary (ZIP/Excel,
+// reason; the other rows go on. So is a row repeating an installment of the
+// contract rows just before it (in other places the last row of a key wins:
+// the store upserts). A file that is empty, binary (ZIP/Excel,
 // PDF, NUL bytes), has no delimiter in its first line, or lacks a required
 // column is refused as a whole with one *RefusedError: no row is stored, and
 // the run is recorded with the reason.
