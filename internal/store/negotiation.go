@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/regua/regua/internal/date"
@@ -23,6 +24,17 @@ const (
 // move money between accounts; they are not money received, so promise
 // evaluation skips them.
 const PaidFromAgreement domain.PaymentSource = "agreement"
+
+// PromiseReminderStep is the attempt step id of a promise's reminder
+// (enrolment 0, anchored on the promised date).
+func PromiseReminderStep(id int64) string { return fmt.Sprintf("promise-%d-reminder", id) }
+
+// AgreementReminderStep is the attempt step id of the reminder daysBefore
+// the due date of an agreement's installment number (enrolment 0, anchored
+// on the due date).
+func AgreementReminderStep(id int64, number, daysBefore int) string {
+	return fmt.Sprintf("agreement-%d-inst-%d-d-%d", id, number, daysBefore)
+}
 
 // OfferPolicyDoc is one stored version of a tenant's offer policy file
 // (política de ofertas, the JSON read by offer.ParsePolicies).
@@ -218,7 +230,8 @@ type NegotiationStore interface {
 	Promise(ctx context.Context, tenant domain.TenantID, id int64) (Promise, error)
 	Promises(ctx context.Context, tenant domain.TenantID, f PromiseFilter) ([]Promise, error)
 	// ResolvePromise moves a pending promise to kept or unkept with an
-	// event; changed=false when it was no longer pending.
+	// event and cancels its planned reminder (step "promise-<id>-reminder");
+	// changed=false when it was no longer pending.
 	ResolvePromise(ctx context.Context, tenant domain.TenantID, id int64, st PromiseStatus, paid money.Money, keptOn date.Date) (changed bool, err error)
 
 	// DebtorNegotiation returns the debtor's agreements and promises for

@@ -775,6 +775,11 @@ func (db *DB) ResolvePromise(ctx context.Context, tenant domain.TenantID, id int
 			return nil
 		}
 		changed = true
+		// Its reminder has nothing left to remind.
+		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE attempts SET status = 'cancelled', last_error = ? WHERE tenant_id = ? AND enrolment_id = 0 AND debtor_id = ? AND step_id = ? AND status IN ('planned', 'failed')`),
+			"promise "+string(st), tenant, p.DebtorID, store.PromiseReminderStep(id)); err != nil {
+			return err
+		}
 		kind, summary := store.EventPromiseKept, fmt.Sprintf("Promessa de %s cumprida em %s", p.Amount.Format("pt-BR"), keptOn.Format("pt-BR"))
 		if st == store.PromiseUnkept {
 			kind = store.EventPromiseBroken

@@ -285,8 +285,18 @@ func RunNegotiation(t *testing.T, s NegotiationStore) {
 		if err != nil || len(l) != 1 || l[0].ID != p.ID || l[0].Promised != p.Promised || l[0].Amount != 30000 {
 			t.Errorf("list: %+v %v", l, err)
 		}
+		step := "promise-" + itoa(p.ID) + "-reminder"
+		if _, err := s.PlanAttempts(ctx, f.Tenant, []store.Attempt{{DebtorID: jose, DebtID: c1001, StepID: step, AnchorDate: p.Promised, Channel: "sms", DueAt: time.Now().Add(time.Hour)}}); err != nil {
+			t.Fatal(err)
+		}
 		if changed, err := s.ResolvePromise(ctx, f.Tenant, p.ID, store.PromiseKept, 30000, made.AddDays(2)); err != nil || !changed {
 			t.Fatalf("resolve: %v %v", changed, err)
+		}
+		as, _ := s.AttemptsOfDebtor(ctx, f.Tenant, jose, 20)
+		for _, x := range as {
+			if x.StepID == step && x.Status != store.AttemptCancelled {
+				t.Errorf("promise reminder is %s after the promise was kept", x.Status)
+			}
 		}
 		if changed, _ := s.ResolvePromise(ctx, f.Tenant, p.ID, store.PromiseUnkept, 0, date.Date{}); changed {
 			t.Error("resolved twice")

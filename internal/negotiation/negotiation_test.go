@@ -1,0 +1,400 @@
+package negotiation_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/negotiation"
+	"github.com/regua/regua/internal/offer"
+	"github.com/regua/regua/internal/store"
+	"github.com/regua/regua/internal/store/sqldb"
+	"github.com/regua/regua/internal/store/storetest"
+)
+
+var asOf = date.New(2026, 11, 24)
+
+type env struct {
+	svc    *negotiation.Service
+	db     *sqldb.DB
+	tenant domain.TenantID
+	jose   int64
+	maria  int64
+	debts  map[string]store.DebtDetail
+	now    time.Time
+}
+
+func setup(t *testing.T, db *sqldb.DB) *env {
+	t.Helper()
+	f := storetest.NewFixture(t, db, "neg")
+	e := &env{db: db, tenant: f.Tenant, now: time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)}
+	e.svc = &negotiation.Service{Store: db, Now: func() time.Time { return e.now }}
+	var jd, md map[string]store.DebtDetail
+	e.jose, jd = storetest.FixtureDebts(t, db, f.Tenant, "52998224725")
+	e.maria, md = storetest.FixtureDebts(t, db, f.Tenant, "11144477735")
+	e.debts = map[string]store.DebtDetail{}
+	for k, v := range jd {
+		e.debts[k] = v
+	}
+	for k, v := range md {
+		e.debts[k] = v
+	}
+	body, err := os.ReadFile("../offer/demo_policies.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.SavePolicies(context.Background(), f.Tenant, body, "test"); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func pick(t *testing.T, m *offer.Menu, k offer.Kind) *offer.Offer {
+	t.Helper()
+	for i := range m.Offers {
+		if m.Offers[i].Kind == k {
+			return &m.Offers[i]
+		}
+	}
+	t.Fatalf("no %s offer in %+v", k, m.Offers)
+	return nil
+}
+
+func debtStatus(t *testing.T, e *env, debtor int64) map[string]domain.DebtStatus {
+	t.Helper()
+	v, err := e.db.Debtor360(context.Background(), e.tenant, debtor, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]domain.DebtStatus{}
+	for _, d := range v.Debts {
+		out[d.ContractNumber] = d.Status
+	}
+	return out
+}
+
+func TestMenuAcceptBreach(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		e := setup(t, db)
+
+		q, err := e.svc.Menu(ctx, e.tenant, negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(q.DebtIDs) != 1 || q.DebtIDs[0] != e.debts["C-1001"].ID || q.Creditor != "cred-1" || q.PolicyDoc != 1 || q.Menu.PolicyID != "demo-default" {
+			t.Errorf("quote: debts %v creditor %q doc %d policy %s", q.DebtIDs, q.Creditor, q.PolicyDoc, q.Menu.PolicyID)
+		}
+		if len(q.Menu.Breakdown.Installments) != 2 || q.Menu.Owed <= 300000 {
+			t.Errorf("breakdown: %d installments, owed %s", len(q.Menu.Breakdown.Installments), q.Menu.Owed)
+		}
+		o := pick(t, &q.Menu, offer.KindInstallments)
+
+		// A text that does not state the total is no proof of acceptance.
+		if _, err := e.svc.Accept(ctx, e.tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf}, OfferID: o.ID,
+			Who: "52998224725", WhoKind: "debtor", Channel: "portal", Text: "ok"}); err == nil {
+			t.Error("accepted a text without the total")
+		}
+		if _, err := e.svc.Accept(ctx, e.tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf}, OfferID: "nope",
+			Who: "x", WhoKind: "debtor", Channel: "portal"}); err == nil {
+			t.Error("accepted an unknown offer")
+		}
+
+		req := negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf}, OfferID: o.ID, Who: "52998224725", WhoKind: "debtor", Channel: "portal", Remote: "203.0.113.7"}
+		acc, err := e.svc.Accept(ctx, e.tenant, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := acc.Agreement
+		want := q.Menu.Text(o, "pt-BR")
+		sum := sha256.Sum256([]byte(want))
+		if a.Acceptance.Text != want || a.Acceptance.TextSHA256 != hex.EncodeToString(sum[:]) || a.Acceptance.OfferID != o.ID || a.Acceptance.Remote != "203.0.113.7" ||
+			!a.Acceptance.At.Equal(e.now) || a.Acceptance.PolicyID != "demo-default" || a.Acceptance.Channel != "portal" {
+			t.Errorf("acceptance proof: %+v", a.Acceptance)
+		}
+		if a.Total != o.Total || len(a.Installments) != len(o.Plan.Rows)+boolInt(o.DownPayment > 0) || a.Status != store.AgreementActive {
+			t.Errorf("agreement: total %s (offer %s), %d installments, %s", a.Total, o.Total, len(a.Installments), a.Status)
+		}
+		var sumInst money.Money
+		for _, in := range a.Installments {
+			sumInst += in.Amount
+		}
+		if sumInst != a.Total {
+			t.Errorf("installments add to %s, total %s", sumInst, a.Total)
+		}
+		if st := debtStatus(t, e, e.jose); st["C-1001"] != domain.DebtSuspended {
+			t.Errorf("debt not suspended: %v", st)
+		}
+		// Reminders: 3 days before and on each due date, by SMS (the first
+		// contact point that did not opt out).
+		as, _ := db.AttemptsOfDebtor(ctx, e.tenant, e.jose, 100)
+		if acc.Reminders != 2*len(a.Installments) || len(as) != acc.Reminders {
+			t.Errorf("reminders %d, attempts %d, installments %d", acc.Reminders, len(as), len(a.Installments))
+		}
+		for _, x := range as {
+			if x.Channel != "sms" || !strings.HasPrefix(x.StepID, "agreement-") || x.DebtID != 0 || !strings.Contains(string(x.Payload), "Lembrete: a parcela") {
+				t.Errorf("reminder %+v", x)
+			}
+		}
+		again, err := e.svc.Accept(ctx, e.tenant, req)
+		if err != nil || !again.Duplicate || again.Agreement.ID != a.ID || again.Reminders != 0 {
+			t.Errorf("accept twice: dup=%v id=%d reminders=%d %v", again.Duplicate, again.Agreement.ID, again.Reminders, err)
+		}
+		if _, err := e.svc.Menu(ctx, e.tenant, negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf}); err == nil {
+			t.Error("menu for a debtor whose debts are all in an agreement")
+		}
+
+		// Nothing paid: current until the first due date plus the first
+		// tolerance (5 days), broken the day after, as a first-payment breach.
+		first := a.Installments[0].Due
+		rep, err := e.svc.CheckBreaches(ctx, e.tenant, first.AddDays(5))
+		if err != nil || rep.Checked != 1 || rep.Broken != 0 {
+			t.Fatalf("within tolerance: %+v %v", rep, err)
+		}
+		rep, err = e.svc.CheckBreaches(ctx, e.tenant, first.AddDays(6))
+		if err != nil || rep.Broken != 1 || len(rep.Agreements) != 1 || !rep.Agreements[0].First {
+			t.Fatalf("breach: %+v %v", rep, err)
+		}
+		if rep, _ := e.svc.CheckBreaches(ctx, e.tenant, first.AddDays(7)); rep.Checked != 0 {
+			t.Errorf("broken agreement checked again: %+v", rep)
+		}
+		got, _ := db.Agreement(ctx, e.tenant, a.ID)
+		if got.Status != store.AgreementBroken || !got.FirstBreach || got.BrokenOn != first.AddDays(6) {
+			t.Errorf("stored breach: %s first=%v on %s", got.Status, got.FirstBreach, got.BrokenOn)
+		}
+		if st := debtStatus(t, e, e.jose); st["C-1001"] != domain.DebtOpen {
+			t.Errorf("debt not reopened: %v", st)
+		}
+		as, _ = db.AttemptsOfDebtor(ctx, e.tenant, e.jose, 100)
+		for _, x := range as {
+			if x.Status != store.AttemptCancelled {
+				t.Errorf("reminder %s still %s after the breach", x.StepID, x.Status)
+			}
+		}
+
+		// A second agreement, started and then abandoned: a later-installment
+		// breach gives the original debt credit for what was paid.
+		asOf2 := first.AddDays(8)
+		e.now = asOf2.In(time.UTC).Add(15 * time.Hour)
+		q2, err := e.svc.Menu(ctx, e.tenant, negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o2 := pick(t, &q2.Menu, offer.KindInstallments)
+		acc2, err := e.svc.Accept(ctx, e.tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf2}, OfferID: o2.ID, Who: "user:3", WhoKind: "agent", Channel: "phone"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a2 := acc2.Agreement
+		var paid money.Money
+		for i, in := range a2.Installments[:2] {
+			paidAt := in.Due.In(time.UTC).Add(12 * time.Hour)
+			ap, dup, err := e.svc.PayInstallment(ctx, e.tenant, a2.ID, -1, domain.Payment{Source: domain.PaidPix, SourceRef: "e2e-" + string(rune('a'+i)), Amount: in.OnTime, PaidAt: paidAt})
+			if err != nil || dup || ap.Number != in.Number {
+				t.Fatalf("pay %d: %+v %v %v", in.Number, ap, dup, err)
+			}
+			paid += in.OnTime
+		}
+		third := a2.Installments[2]
+		if rep, _ := e.svc.CheckBreaches(ctx, e.tenant, third.Due.AddDays(30)); rep.Broken != 0 {
+			t.Errorf("broken within the later tolerance: %+v", rep)
+		}
+		before := installmentsPaid(t, e, "C-1001")
+		rep, err = e.svc.CheckBreaches(ctx, e.tenant, third.Due.AddDays(31))
+		if err != nil || rep.Broken != 1 || rep.Agreements[0].First {
+			t.Fatalf("later breach: %+v %v", rep, err)
+		}
+		if after := installmentsPaid(t, e, "C-1001"); after-before != paid {
+			t.Errorf("debt credited %s, agreement paid %s", after-before, paid)
+		}
+		if st := debtStatus(t, e, e.jose); st["C-1001"] != domain.DebtOpen {
+			t.Errorf("debt not reopened: %v", st)
+		}
+	})
+}
+
+func installmentsPaid(t *testing.T, e *env, contract string) money.Money {
+	t.Helper()
+	v, err := e.db.Debtor360(context.Background(), e.tenant, e.debts[contract].DebtorID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s money.Money
+	for _, d := range v.Debts {
+		if d.ContractNumber == contract {
+			for _, in := range d.Installments {
+				s += in.Paid
+			}
+		}
+	}
+	return s
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestSettleAndPromises(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, storetest.SQLite(t))
+
+	// Maria owes two debts; the full-payment offer settles both at once.
+	q, err := e.svc.Menu(ctx, e.tenant, negotiation.MenuRequest{DebtorID: e.maria, AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.DebtIDs) != 2 {
+		t.Fatalf("debts %v", q.DebtIDs)
+	}
+	o := pick(t, &q.Menu, offer.KindFull)
+	acc, err := e.svc.Accept(ctx, e.tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: e.maria, AsOf: asOf}, OfferID: o.ID, Who: "bot", WhoKind: "bot", Channel: "whatsapp", Locale: "es"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(acc.Agreement.Acceptance.Text, o.Total.Format("es")) || acc.Agreement.Acceptance.Locale != "es" {
+		t.Errorf("text in es: %q", acc.Agreement.Acceptance.Text)
+	}
+	// Maria's only contact point opted out: no reminders.
+	if acc.Reminders != 0 {
+		t.Errorf("reminders to an opted-out contact: %d", acc.Reminders)
+	}
+	if _, _, err := e.svc.PayInstallment(ctx, e.tenant, acc.Agreement.ID, 1, domain.Payment{Source: domain.PaidBoleto, SourceRef: "nn-1", Amount: o.Total, PaidAt: e.now.Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := e.db.Agreement(ctx, e.tenant, acc.Agreement.ID)
+	if a.Status != store.AgreementSettled {
+		t.Errorf("paid in full but %s", a.Status)
+	}
+	for c, st := range debtStatus(t, e, e.maria) {
+		if st != domain.DebtSettled {
+			t.Errorf("%s is %s", c, st)
+		}
+	}
+
+	// Promises: one kept by a payment on its debt, one unkept.
+	c1001 := e.debts["C-1001"]
+	kept, err := e.svc.AddPromise(ctx, e.tenant, negotiation.PromiseRequest{DebtorID: e.jose, DebtID: c1001.ID, Amount: 20000, Date: asOf.AddDays(6), Channel: "phone", Who: "user:3"})
+	if err != nil || kept.Reminder != 1 {
+		t.Fatalf("promise: %+v %v", kept, err)
+	}
+	unkept, err := e.svc.AddPromise(ctx, e.tenant, negotiation.PromiseRequest{DebtorID: e.jose, Amount: 50000, Date: asOf.AddDays(3), ToleranceDays: 1, Channel: "phone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.AddPromise(ctx, e.tenant, negotiation.PromiseRequest{DebtorID: e.jose, Amount: 100, Date: asOf.AddDays(-1), Channel: "phone"}); err == nil {
+		t.Error("promise dated before it was made")
+	}
+	as, _ := e.db.AttemptsOfDebtor(ctx, e.tenant, e.jose, 10)
+	found := false
+	for _, x := range as {
+		if x.StepID == store.PromiseReminderStep(kept.Promise.ID) {
+			found = true
+			if x.AnchorDate != asOf.AddDays(6) || x.DueAt.Format("2006-01-02") != "2026-11-29" {
+				t.Errorf("promise reminder anchored %s due %s", x.AnchorDate, x.DueAt)
+			}
+		}
+	}
+	if !found {
+		t.Error("no promise reminder")
+	}
+	if _, _, err := e.db.BookPayment(ctx, e.tenant, domain.Payment{InstallmentID: c1001.Installments[0].ID, Source: domain.PaidPix, SourceRef: "e2e-p", Amount: 20000, PaidAt: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := e.svc.Run(ctx, asOf.AddDays(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep negotiation.Report
+	for _, r := range reps {
+		if r.Tenant == e.tenant {
+			rep = r
+		}
+	}
+	// The R$ 200 paid on C-1001 keeps the first and does not reach the
+	// R$ 500 of the second, which is past its date plus tolerance on day 5.
+	if rep.Kept != 1 || rep.Unkept != 0 {
+		t.Errorf("day 4: %+v", rep)
+	}
+	reps, _ = e.svc.Run(ctx, asOf.AddDays(5))
+	for _, r := range reps {
+		if r.Tenant == e.tenant && (r.Unkept != 1 || r.Kept != 0) {
+			t.Errorf("day 5: %+v", r)
+		}
+	}
+	p1, _ := e.db.Promise(ctx, e.tenant, kept.Promise.ID)
+	p2, _ := e.db.Promise(ctx, e.tenant, unkept.Promise.ID)
+	if p1.Status != store.PromiseKept || p1.KeptOn != date.New(2026, 11, 27) || p2.Status != store.PromiseUnkept || p2.Paid != 20000 {
+		t.Errorf("promises: %+v / %+v", p1, p2)
+	}
+	n, err := e.db.DebtorNegotiation(ctx, e.tenant, e.jose)
+	if err != nil || len(n.Promises) != 2 {
+		t.Errorf("360: %+v %v", n, err)
+	}
+}
+
+// Several processes running the job at once break each agreement once.
+func TestBreachJobConcurrent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		e := setup(t, db)
+		for _, d := range []int64{e.jose} {
+			q, err := e.svc.Menu(ctx, e.tenant, negotiation.MenuRequest{DebtorID: d, AsOf: asOf})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := pick(t, &q.Menu, offer.KindFull)
+			if _, err := e.svc.Accept(ctx, e.tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: d, AsOf: asOf}, OfferID: o.ID, Who: "d", WhoKind: "debtor", Channel: "sms"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		broken := 0
+		var errs []error
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				svc := &negotiation.Service{Store: db, Now: e.svc.Now}
+				reps, err := svc.Run(ctx, asOf.AddDays(60))
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					errs = append(errs, err)
+				}
+				for _, r := range reps {
+					broken += r.Broken
+				}
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		if broken != 1 {
+			t.Errorf("broken %d times", broken)
+		}
+		v, _ := db.Events(ctx, e.tenant, e.jose, 100)
+		n := 0
+		for _, ev := range v {
+			if ev.Kind == store.EventAgreementBroken && ev.DebtID == 0 {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d breach events", n)
+		}
+	})
+}
