@@ -137,6 +137,7 @@ func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 	correction := fs.String("correction-index", "", "monthly index table (CSV month;percent or JSON) for monetary correction, e.g. ipca.csv")
 	legal := fs.String("legal-rate", "", "monthly Taxa Legal table (CC art. 406) for contracts silent on interest")
 	policy := fs.String("policy", "", "offer policy file (JSON); without it only the breakdown is printed")
+	debtsFile := fs.String("debts", "", "debts file (JSON array of debts with terms and installments) instead of --principal/--due/--fine/--interest")
 	fs.Func("paid", "a payment already made, amount@date (repeatable): 500,00@2026-07-10", func(s string) error {
 		a, d, ok := strings.Cut(s, "@")
 		if !ok {
@@ -190,10 +191,12 @@ func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	switch {
-	case !principal.set:
-		return usagef("--principal is required")
-	case due.v.IsZero():
+	case *debtsFile == "" && !principal.set:
+		return usagef("--principal is required (or --debts)")
+	case *debtsFile == "" && due.v.IsZero():
 		return usagef("--due is required")
+	case *debtsFile != "" && (principal.set || !due.v.IsZero()):
+		return usagef("--debts replaces --principal and --due")
 	case asOf.v.IsZero():
 		return usagef("--as-of is required")
 	case *compound && *simple:
@@ -229,6 +232,20 @@ func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	debts := []charge.Debt{{ID: "1", Product: *product, Terms: terms,
 		Installments: []charge.Installment{{Number: 1, Due: due.v, Amount: principal.v, Payments: pays}}}}
+	if *debtsFile != "" {
+		f, err := os.Open(*debtsFile)
+		if err != nil {
+			return fmt.Errorf("--debts: %w", err)
+		}
+		debts, err = charge.ParseDebts(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("--debts %s: %w", *debtsFile, err)
+		}
+		for i := range debts { // index tables come from the flags
+			debts[i].Terms.Correction, debts[i].Terms.LegalRate = terms.Correction, terms.LegalRate
+		}
+	}
 	if *policy == "" {
 		b, err := charge.Compute(debts, asOf.v)
 		if err != nil {

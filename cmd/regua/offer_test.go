@@ -86,6 +86,31 @@ func TestOfferSimulateRebate(t *testing.T) {
 	}
 }
 
+func TestOfferSimulateDebtsFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "debts.json")
+	doc := `[
+	  {"id": "C-1", "product": "credit_card", "terms": {"fine": "2%", "interest": "1%am", "caps": "br-card"},
+	   "installments": [{"number": 1, "due": "2026-05-10", "amount": "1500,00"}, {"number": 2, "due": "2026-06-10", "amount": "1500,00"}]},
+	  {"id": "T-7", "product": "telecom", "terms": {"fine": "2%", "interest": "1%am"},
+	   "installments": [{"number": 4, "due": "2026-10-15", "amount": "99,90"}]}
+	]`
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "offer", "simulate", "--debts", path, "--as-of", "2026-11-24", "--policy", testPolicy, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// 1.629,00 + 1.500 + 30 + 1.500 × 1% × 167/30 (83,50) + 99,90 + 1,99
+	// (2% of 99,90 rounded down) + 99,90 × 1% × 40/30 (1,33).
+	if !strings.Contains(out, `"owed": "3345.72"`) {
+		t.Errorf("owed:\n%s", out[:min(len(out), 2000)])
+	}
+	if code, _, errOut := runCLI(t, "offer", "simulate", "--debts", path, "--principal", "1,00", "--as-of", "2026-11-24"); code != 2 || !strings.Contains(errOut, "--debts replaces") {
+		t.Errorf("--debts with --principal: %d %s", code, errOut)
+	}
+}
+
 func TestOfferSimulateErrors(t *testing.T) {
 	base := []string{"offer", "simulate", "--due", "2026-05-10", "--as-of", "2026-11-24", "--fine", "2%", "--interest", "1%am"}
 	tests := []struct {
@@ -98,7 +123,7 @@ func TestOfferSimulateErrors(t *testing.T) {
 		{append(base, "--principal", "abc"), 2, "invalid value"},
 		{append(base, "--principal", "100,00", "--interest", "1%"), 1, "needs a period"},
 		{append(base, "--principal", "100,00", "--interest", "2xam"), 2, "invalid value"},
-		{base, 2, "--principal is required"},
+		{base, 2, "--principal is required (or --debts)"},
 		{append(base, "--principal", "100,00", "--caps", "zz"), 2, "unknown preset"},
 		{append(base, "--principal", "100,00", "--policy", "/nonexistent.json"), 1, "--policy"},
 		{append(base, "--principal", "100,00", "--policy", testPolicy, "--first-due", "2026-11-01"), 1, "in the past"},

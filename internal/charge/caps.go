@@ -1,6 +1,8 @@
 package charge
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -110,6 +112,29 @@ func PresetIDs() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// UnmarshalJSON reads either a preset id ("br-consumer", "co:25,02%EA")
+// or the caps object itself.
+func (c *Caps) UnmarshalJSON(b []byte) error {
+	var id string
+	if err := json.Unmarshal(b, &id); err == nil {
+		p, err := Preset(id)
+		if err != nil {
+			return err
+		}
+		*c = p
+		return nil
+	}
+	type plain Caps // without this method
+	var p plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return fmt.Errorf("caps: %w", err)
+	}
+	*c = Caps(p)
+	return nil
 }
 
 // ChileCollectionFeeCap returns the most a Chilean creditor may charge as

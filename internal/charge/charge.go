@@ -358,8 +358,8 @@ func (b *Breakdown) Settle() Amounts {
 // Compute returns the breakdown of every installment of debts as of asOf.
 // Installments not yet due appear with their principal only.
 func Compute(debts []Debt, asOf date.Date) (Breakdown, error) {
-	if asOf.IsZero() {
-		return Breakdown{}, fmt.Errorf("charge: as-of date is missing: %w", ErrInput)
+	if asOf.IsZero() || !plausible(asOf) {
+		return Breakdown{}, fmt.Errorf("charge: as-of date %q is missing or out of range 1900–2200: %w", asOf, ErrInput)
 	}
 	b := Breakdown{AsOf: asOf}
 	n := 0
@@ -385,6 +385,10 @@ func Compute(debts []Debt, asOf date.Date) (Breakdown, error) {
 	}
 	return b, nil
 }
+
+// plausible bounds dates so that a typo (year 0026) cannot ask for
+// thousands of years of compound interest.
+func plausible(d date.Date) bool { return d.Year() >= 1900 && d.Year() <= 2200 }
 
 func (b *Breakdown) add(ib InstallmentBreakdown) error {
 	var err error
@@ -467,9 +471,12 @@ func ComputeInstallment(in Installment, t *Terms, asOf date.Date) (InstallmentBr
 	if in.Due.IsZero() {
 		return InstallmentBreakdown{}, fmt.Errorf("installment %d: due date is missing: %w", in.Number, ErrInput)
 	}
+	if !plausible(in.Due) {
+		return InstallmentBreakdown{}, fmt.Errorf("%s: due date out of range 1900–2200: %w", where, ErrInput)
+	}
 	pays := make([]Payment, 0, len(in.Payments))
 	for _, p := range in.Payments {
-		if p.Amount <= 0 || p.Date.IsZero() {
+		if p.Amount <= 0 || p.Date.IsZero() || !plausible(p.Date) {
 			return InstallmentBreakdown{}, fmt.Errorf("%s: payment %s on %s: %w (positive amount and a date)", where, p.Amount, p.Date, ErrInput)
 		}
 		if !p.Date.After(asOf) {

@@ -223,6 +223,7 @@ func TestBadInputs(t *testing.T) {
 		{"negative amount", oneDebt(terms, Installment{Number: 1, Due: asOf, Amount: -1})},
 		{"zero amount", oneDebt(terms, Installment{Number: 1, Due: asOf})},
 		{"no due date", oneDebt(terms, Installment{Number: 1, Amount: 100})},
+		{"year 26", oneDebt(terms, Installment{Number: 1, Due: date.New(26, 5, 10), Amount: 100})},
 		{"negative payment", oneDebt(terms, Installment{Number: 1, Due: asOf, Amount: 100, Payments: []Payment{{asOf, -5}}})},
 		{"flat interest", oneDebt(Terms{Interest: rp("1%")}, Installment{Number: 1, Due: asOf, Amount: 100})},
 		{"bad order", oneDebt(Terms{Interest: rp("1%am"), Order: []Part{Fine, Fine}}, Installment{Number: 1, Due: asOf, Amount: 100})},
@@ -415,4 +416,50 @@ func TestRebateFuture(t *testing.T) {
 	if _, err := Compute(oneDebt(terms, Installment{Number: 1, Due: asOf, Amount: 1}), asOf); !errors.Is(err, ErrInput) {
 		t.Errorf("rebate without contract rate: %v", err)
 	}
+}
+
+const debtsJSON = `[
+  {"id": "C-1", "product": "credit_card",
+   "terms": {"fine": "2%", "interest": "1%am", "caps": "br-card", "order": ["interest", "fine", "fees", "correction", "principal"]},
+   "installments": [{"number": 1, "due": "2026-05-10", "amount": "1500,00", "payments": [{"date": "2026-07-10", "amount": "500,00"}]}]},
+  {"id": "L-9", "terms": {"fine": "2%", "interest": "1%am", "contract_rate": "2%am", "rebate_future": true,
+   "caps": {"id": "custom", "name": "house rule", "source": "contract", "fine_max": "2%"}},
+   "installments": [{"number": 1, "due": "2027-01-23", "amount": "1000,00"}]}
+]`
+
+func TestParseDebts(t *testing.T) {
+	debts, err := ParseDebts(strings.NewReader(debtsJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if debts[0].Terms.Caps.ID != "br-card" || debts[1].Terms.Caps.FineMax == nil || !debts[1].Terms.RebateFuture {
+		t.Fatalf("debts %+v", debts)
+	}
+	b, err := Compute(debts, date.MustParse("2026-11-24"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// C-1 as in TestPaymentOrder (1.108,92 open); L-9 at present value 961,17.
+	if s, _ := b.Settle().Sum(); b.Total != 110892+100000 || s != 110892+96117 {
+		t.Fatalf("total %d settle %d", b.Total, s)
+	}
+	for _, bad := range []string{`[]`, `{}`, `[{"id": "x"}]`, `[{"installments": [{"number": 1}]}]`, `[{"id": "x", "terms": {"caps": "zz"}, "installments": [{"number": 1}]}]`,
+		`[{"id": "x", "terms": {"typo": 1}, "installments": [{"number": 1}]}]`, `[{"id": "x", "terms": {"caps": {"fine_max": "2"}}, "installments": [{"number": 1}]}]`} {
+		if _, err := ParseDebts(strings.NewReader(bad)); err == nil {
+			t.Errorf("ParseDebts(%s) accepted", bad)
+		}
+	}
+}
+
+func FuzzParseDebts(f *testing.F) {
+	f.Add(debtsJSON)
+	f.Add(`[{"id":"a","terms":{"interest":"1%am"},"installments":[{"number":1,"due":"2026-01-01","amount":"1,00"}]}]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		debts, err := ParseDebts(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		// Whatever parses computes or fails with an error, never a panic.
+		_, _ = Compute(debts, date.MustParse("2026-11-24"))
+	})
 }

@@ -125,6 +125,34 @@ func (ix *Index) Months() []Month {
 	return out
 }
 
+// ParseDebts reads debts as JSON: an array of
+// {"id", "product", "terms": {"fine": "2%", "interest": "1%am", "method",
+// "contract_rate", "rebate_future", "fees", "order", "grace_days",
+// "caps": "br-consumer"}, "installments": [{"number", "due", "amount",
+// "payments": [{"date", "amount"}]}]}. Unknown fields are errors. Index
+// tables are not part of the file: the caller sets Terms.Correction and
+// Terms.LegalRate, and Compute validates the terms.
+func ParseDebts(r io.Reader) ([]Debt, error) {
+	dec := json.NewDecoder(io.LimitReader(r, 64<<20))
+	dec.DisallowUnknownFields()
+	var debts []Debt
+	if err := dec.Decode(&debts); err != nil {
+		return nil, fmt.Errorf("debts: %w", err)
+	}
+	if len(debts) == 0 {
+		return nil, errors.New("debts: the file has no debts")
+	}
+	for i := range debts {
+		if debts[i].ID == "" {
+			return nil, fmt.Errorf("debts: debt %d has no id", i+1)
+		}
+		if len(debts[i].Installments) == 0 {
+			return nil, fmt.Errorf("debts: debt %s has no installments", debts[i].ID)
+		}
+	}
+	return debts, nil
+}
+
 // MissingMonthError says which month of which series a computation needed.
 type MissingMonthError struct {
 	Index string
