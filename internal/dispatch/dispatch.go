@@ -624,7 +624,9 @@ type eventData struct {
 	Why         string `json:"why,omitempty"`
 }
 
-var channelLabel = map[string]string{"sms": "SMS", "email": "E-mail", "whatsapp": "WhatsApp", "voice": "Voice call"}
+// Summaries are written in pt-BR like the other timeline events; the
+// data lets a page write its own line in the viewer's language.
+var channelLabel = map[string]string{"sms": "SMS", "email": "E-mail", "whatsapp": "WhatsApp", "voice": "Ligação do robô"}
 
 func (d *Dispatcher) event(a *store.Attempt, p *journey.Payload, kind domain.EventKind, why, ref string) *domain.Event {
 	label := channelLabel[a.Channel]
@@ -633,9 +635,9 @@ func (d *Dispatcher) event(a *store.Attempt, p *journey.Payload, kind domain.Eve
 	}
 	var summary string
 	if kind == domain.EventContacted {
-		summary = label + " sent"
+		summary = label + " enviado"
 	} else {
-		summary = label + " not sent: " + why
+		summary = label + " não enviado: " + why
 	}
 	if p.Step != "" {
 		summary += " (" + p.Journey + " · " + p.Step + ")"

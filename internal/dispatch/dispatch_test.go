@@ -190,7 +190,7 @@ func TestDispatch(t *testing.T) {
 			if a := e.attempt(id); a.Status != store.AttemptCancelled || !strings.Contains(a.LastError, "settled") {
 				t.Fatalf("settled debt: %+v", a)
 			}
-			if evs := e.events(e.ids.Maria, domain.EventAttempt); len(evs) != 1 || !strings.Contains(evs[0].Summary, "not sent") {
+			if evs := e.events(e.ids.Maria, domain.EventAttempt); len(evs) != 1 || !strings.Contains(evs[0].Summary, "não enviado") {
 				t.Errorf("Maria's attempt events %+v", evs)
 			}
 		})

@@ -140,6 +140,11 @@ type DispatchStore interface {
 	// no bucket is set); wait is how long until the next token.
 	TakeTokens(ctx context.Context, tenant domain.TenantID, keys []string, n int, now time.Time) (got int, wait time.Duration, err error)
 
+	// SendDecision returns the contact-policy decision dispatch took at
+	// send time for an attempt (nil before dispatch decided), for
+	// `regua explain attempt` beside the plan-time Decision.
+	SendDecision(ctx context.Context, tenant domain.TenantID, attemptID int64) (json.RawMessage, error)
+
 	// QueueCounts counts a tenant's attempts by channel and status.
 	QueueCounts(ctx context.Context, tenant domain.TenantID, now time.Time) ([]QueueCount, error)
 }

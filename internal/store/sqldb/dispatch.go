@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -589,4 +590,16 @@ func (db *DB) QueueCounts(ctx context.Context, tenant domain.TenantID, at time.T
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+func (db *DB) SendDecision(ctx context.Context, tenant domain.TenantID, id int64) (json.RawMessage, error) {
+	var raw sql.NullString
+	err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT send_decision FROM attempts WHERE tenant_id = ? AND id = ?`), tenant, id).Scan(&raw)
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("attempt %d", id))
+	}
+	if !raw.Valid {
+		return nil, nil
+	}
+	return json.RawMessage(raw.String), nil
 }

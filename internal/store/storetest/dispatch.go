@@ -164,6 +164,15 @@ func RunDispatch(t *testing.T, s DispatchStore) {
 		if ch, err := s.SettleAttempts(ctx, a.Tenant, "tok-1", t0, batch); err != nil || len(ch) != 0 {
 			t.Fatalf("settled twice: %v %v", ch, err)
 		}
+		if d, err := s.SendDecision(ctx, a.Tenant, a1); err != nil || string(d) != `{"allowed":true}` {
+			t.Errorf("send decision %s %v", d, err)
+		}
+		if d, err := s.SendDecision(ctx, a.Tenant, a2); err != nil || d != nil {
+			t.Errorf("no send decision: %s %v", d, err)
+		}
+		if _, err := s.SendDecision(ctx, b.Tenant, a1); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("other tenant's send decision: %v", err)
+		}
 		got, _ := s.Attempt(ctx, a.Tenant, a1)
 		if got.Status != store.AttemptSent || got.ProviderRef != "p-1" || !got.SentAt.Equal(t0) || got.Tries != 1 {
 			t.Errorf("sent: %+v", got)
