@@ -190,13 +190,13 @@ func (r BreachRule) validate() error {
 type State string
 
 const (
-	StateCurrent  State = "current" // nothing overdue
-	StateLate     State = "late"    // an installment is overdue, within tolerance
-	StateBroken   State = "broken"  // past tolerance: the agreement is broken
-	StateSettled  State = "settled" // everything paid
-	StatePending  State = "pending" // promise: date not reached
-	StateKept     State = "kept"    // promise: paid in time
-	StateBrokenPr State = "unkept"  // promise: not paid in time
+	StateCurrent State = "current" // nothing overdue
+	StateLate    State = "late"    // an installment is overdue, within tolerance
+	StateBroken  State = "broken"  // past tolerance: the agreement is broken
+	StateSettled State = "settled" // everything paid
+	StatePending State = "pending" // promise: date not reached
+	StateKept    State = "kept"    // promise: paid in time
+	StateUnkept  State = "unkept"  // promise: not paid in time
 )
 
 // Status is an agreement's standing as of a date.
@@ -434,7 +434,7 @@ func (p Promise) Evaluate(pays []charge.Payment, asOf date.Date) (PromiseStatus,
 	case st.Shortfall == 0:
 		st.State = StateKept
 	case asOf.After(limit):
-		st.State = StateBrokenPr
+		st.State = StateUnkept
 	}
 	return st, nil
 }

@@ -165,9 +165,9 @@ func TestPromise(t *testing.T) {
 		{"pending", nil, "2026-11-28", StatePending, 30000},
 		{"kept", []charge.Payment{pay("2026-11-29", 30000)}, "2026-11-29", StateKept, 0},
 		{"kept in two payments within tolerance", []charge.Payment{pay("2026-11-25", 10000), pay("2026-12-02", 20000)}, "2026-12-10", StateKept, 0},
-		{"partial, broken", []charge.Payment{pay("2026-11-25", 10000)}, "2026-12-03", StateBrokenPr, 20000},
-		{"paid too late", []charge.Payment{pay("2026-12-05", 30000)}, "2026-12-10", StateBrokenPr, 30000},
-		{"payment before the promise does not count", []charge.Payment{pay("2026-11-20", 30000)}, "2026-12-10", StateBrokenPr, 30000},
+		{"partial, broken", []charge.Payment{pay("2026-11-25", 10000)}, "2026-12-03", StateUnkept, 20000},
+		{"paid too late", []charge.Payment{pay("2026-12-05", 30000)}, "2026-12-10", StateUnkept, 30000},
+		{"payment before the promise does not count", []charge.Payment{pay("2026-11-20", 30000)}, "2026-12-10", StateUnkept, 30000},
 	}
 	for _, tt := range tests {
 		st, err := p.Evaluate(tt.pays, date.MustParse(tt.asOf))
