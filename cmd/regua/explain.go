@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/regua/regua/internal/planner"
-	"github.com/regua/regua/internal/policy"
 )
 
 func init() {
@@ -19,27 +16,15 @@ func init() {
 	}})
 }
 
-var explainTexts = map[string][3]string{
-	"head":     {"Acionamento %d: %s por %s, etapa %s (âncora %s), situação %s", "Intento %d: %s por %s, paso %s (ancla %s), estado %s", "Attempt %d: %s by %s, step %s (anchor %s), status %s"},
-	"planned":  {"Planejado para %s (%s), base: %s; política %s versão %s", "Planificado para %s (%s), base: %s; política %s versión %s", "Planned for %s (%s), basis: %s; policy %s version %s"},
-	"allowed":  {"Permitido nesse instante.", "Permitido en ese instante.", "Allowed at that instant."},
-	"denied":   {"Não permitido nesse instante:", "No permitido en ese instante:", "Not allowed at that instant:"},
-	"moved":    {"Não saiu no dia da etapa (%s) porque:", "No salió el día del paso (%s) porque:", "It did not go out on the step's day (%s) because:"},
-	"never":    {"Nunca: nenhum horário permitido até algo mudar.", "Nunca: ningún horario permitido hasta que algo cambie.", "Never: no allowed time until something changes."},
-	"next":     {"Próximo horário permitido: %s", "Próximo horario permitido: %s", "Next allowed time: %s"},
-	"error":    {"Motivo registrado: %s", "Motivo registrado: %s", "Recorded reason: %s"},
-	"nodecide": {"Este acionamento não guarda decisão da política.", "Este intento no guarda decisión de la política.", "This attempt stores no policy decision."},
+var explainHead = [3]string{
+	"Acionamento %d: %s por %s, etapa %s (âncora %s), situação %s",
+	"Intento %d: %s por %s, paso %s (ancla %s), estado %s",
+	"Attempt %d: %s by %s, step %s (anchor %s), status %s",
 }
 
-func langIndex(l string) int {
-	switch l {
-	case "pt-BR", "pt", "pt-br":
-		return 0
-	case "es":
-		return 1
-	}
-	return 2
-}
+var explainError = [3]string{"Motivo registrado: %s", "Motivo registrado: %s", "Recorded reason: %s"}
+
+var explainNone = [3]string{"Este acionamento não guarda decisão da política.", "Este intento no guarda decisión de la política.", "This attempt stores no policy decision."}
 
 func explainAttempt(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "explain attempt")
@@ -70,57 +55,27 @@ func explainAttempt(ctx context.Context, env *cliEnv, args []string) error {
 		_, err := fmt.Fprintf(env.stdout, "%s\n", a.Decision)
 		return err
 	}
-	li := langIndex(*lang)
-	tx := func(k string, args ...any) string { return fmt.Sprintf(explainTexts[k][li], args...) }
-	fmt.Fprintln(env.stdout, tx("head", a.ID, a.Template, a.Channel, a.StepID, a.AnchorDate, a.Status))
+	li := 2
+	switch *lang {
+	case "pt-BR", "pt", "pt-br":
+		li = 0
+	case "es":
+		li = 1
+	}
+	fmt.Fprintf(env.stdout, explainHead[li]+"\n", a.ID, a.Template, a.Channel, a.StepID, a.AnchorDate, a.Status)
 	if a.LastError != "" {
-		fmt.Fprintln(env.stdout, tx("error", a.LastError))
+		fmt.Fprintf(env.stdout, explainError[li]+"\n", a.LastError)
 	}
 	if len(a.Decision) == 0 {
-		fmt.Fprintln(env.stdout, tx("nodecide"))
+		fmt.Fprintln(env.stdout, explainNone[li])
 		return nil
 	}
-	var d planner.Decision
-	if err := json.Unmarshal(a.Decision, &d); err != nil {
-		// A bare policy decision (written by dispatch or by hand).
-		var pd policy.Decision
-		if err2 := json.Unmarshal(a.Decision, &pd); err2 != nil {
-			return fmt.Errorf("attempt %d: stored decision unreadable: %w", a.ID, err)
-		}
-		d.Planned = &pd
+	lines, err := planner.Explain(a.Decision, a.DueAt, *lang)
+	if err != nil {
+		return fmt.Errorf("attempt %d: %w", a.ID, err)
 	}
-	if d.Planned == nil {
-		fmt.Fprintln(env.stdout, d.NotContact)
-		return nil
-	}
-	loc, _ := policy.Locate(d.Planned.Zone)
-	if loc == nil {
-		loc = time.UTC
-	}
-	fmt.Fprintln(env.stdout, tx("planned", a.DueAt.In(loc).Format("2006-01-02 15:04 Mon"), d.Planned.Zone, d.Basis, d.Planned.Policy, d.Planned.PolicyVersion))
-	printDecision(env, d.Planned, li, *lang, loc, tx)
-	if d.Intended != nil {
-		fmt.Fprintln(env.stdout, tx("moved", d.StepDay))
-		for _, r := range d.Intended.Explain(*lang) {
-			fmt.Fprintf(env.stdout, "  - %s\n", r)
-		}
+	for _, l := range lines {
+		fmt.Fprintln(env.stdout, l)
 	}
 	return nil
-}
-
-func printDecision(env *cliEnv, d *policy.Decision, li int, lang string, loc *time.Location, tx func(string, ...any) string) {
-	switch {
-	case d.Allowed:
-		fmt.Fprintln(env.stdout, tx("allowed"))
-	case d.Never:
-		fmt.Fprintln(env.stdout, tx("never"))
-	default:
-		fmt.Fprintln(env.stdout, tx("denied"))
-	}
-	for _, r := range d.Explain(lang) {
-		fmt.Fprintf(env.stdout, "  - %s\n", r)
-	}
-	if !d.Allowed && !d.Next.IsZero() {
-		fmt.Fprintln(env.stdout, tx("next", d.Next.In(loc).Format("2006-01-02 15:04 Mon")))
-	}
 }
