@@ -7,6 +7,9 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/store"
 )
 
 // FuzzReader feeds arbitrary bytes to the whole importer: it must refuse or
@@ -102,3 +105,49 @@ func FuzzRecords(f *testing.F) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// FuzzConvert checks one data line under the canonical header, without the
+// pipeline around it: no panic, and what is accepted keeps the rules.
+func FuzzConvert(f *testing.F) {
+	head := strings.Join(Columns(), ";") + "\n"
+	f.Add(strings.TrimPrefix(csvOf(baseRow()), head))
+	f.Add(strings.TrimPrefix(csvOf(with("valor_pago", "1.500,00", "optout", "todos", "fuso_horario", "America/Manaus")), head))
+	f.Add(strings.TrimPrefix(csvOf(with("cpf_cnpj", "25527907000134", "parcela", "3/12", "vencimento", "2026-02-29")), head))
+	f.Fuzz(func(t *testing.T, line string) {
+		src, err := openSource(strings.NewReader(head+line), EncodingUTF8, ';')
+		if err != nil {
+			return
+		}
+		rr := newRecordReader(src)
+		var rec record
+		if err := rr.next(&rec); err != nil {
+			t.Fatal(err)
+		}
+		h, err := buildHeader(rec.fields, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.delim = ';'
+		c := newConverter(h, fixedNow(), DefaultLocale)
+		for rr.next(&rec) == nil {
+			var row store.ImportRow
+			if !c.convert(&rec, &row) {
+				if len(c.rejects) == 0 {
+					t.Fatal("refused without a reason")
+				}
+				continue
+			}
+			in, d := row.Installment, row.Debt
+			if row.Debtor.Document == "" || row.Debtor.Name == "" || d.ContractNumber == "" || in.Number <= 0 ||
+				in.Amount <= 0 || in.Paid < 0 || in.Paid > in.Amount || in.DueDate.IsZero() ||
+				(!d.OriginDate.IsZero() && in.DueDate.Before(d.OriginDate)) || !d.DelayReason.Valid() || row.Debtor.TimeZone == "" {
+				t.Fatalf("accepted %+v", row)
+			}
+			for _, cp := range row.Contacts {
+				if cp.Value == "" || (cp.Kind != domain.Email && !strings.HasPrefix(cp.Value, "+")) {
+					t.Fatalf("contact %+v", cp)
+				}
+			}
+		}
+	})
+}
