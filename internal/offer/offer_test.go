@@ -509,3 +509,34 @@ func checkAgreements(t *testing.T, m *Menu) {
 		}
 	}
 }
+
+// Menus are built concurrently by web handlers and workers: the shared
+// policy set and the plan factor cache must be safe (run with -race).
+func TestGenerateConcurrent(t *testing.T) {
+	set := loadPolicy(t)
+	want, err := Generate(Request{Debtor: Debtor{ID: "D-1"}, Debts: issueDebt(), AsOf: date.MustParse("2026-11-24")}, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for i := 0; i < 20; i++ {
+				m, err := Generate(Request{Debtor: Debtor{ID: "D-1"}, Debts: issueDebt(), AsOf: date.MustParse("2026-11-24")}, set)
+				if err == nil && (len(m.Offers) != len(want.Offers) || m.Offers[1].ID != want.Offers[1].ID) {
+					err = errors.New("different menu")
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
