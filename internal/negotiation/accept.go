@@ -282,3 +282,9 @@ func reminderText(locale string, kind string, number int, amount, onTime money.M
 	}
 	return s
 }
+
+// VerifyText reports whether a stored acceptance's text still matches its
+// SHA-256 (tamper evidence for disputes).
+func VerifyText(a store.Acceptance) bool {
+	return offer.Acceptance{Text: a.Text, TextSHA256: a.TextSHA256}.Verify()
+}

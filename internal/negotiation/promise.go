@@ -146,7 +146,7 @@ func (s *Service) checkPromise(ctx context.Context, tenant domain.TenantID, p st
 	case offer.StateKept:
 		out.Changed, err = s.Store.ResolvePromise(ctx, tenant, p.ID, store.PromiseKept, st.Paid, st.KeptOn)
 		out.Detail = fmt.Sprintf("paid %s by %s", st.Paid.Format("pt-BR"), st.KeptOn)
-	case offer.StateBrokenPr:
+	case offer.StateUnkept:
 		out.Changed, err = s.Store.ResolvePromise(ctx, tenant, p.ID, store.PromiseUnkept, st.Paid, date.Date{})
 		out.Detail = fmt.Sprintf("paid %s of %s by %s", st.Paid.Format("pt-BR"), p.Amount.Format("pt-BR"), p.Promised.AddDays(p.ToleranceDays))
 	}
