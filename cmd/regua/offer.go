@@ -205,6 +205,9 @@ func offerSimulate(ctx context.Context, env *cliEnv, args []string) error {
 	if *compound {
 		*method = string(charge.Compound)
 	}
+	if *simple {
+		*method = string(charge.Simple)
+	}
 	c, err := charge.Preset(*caps)
 	if err != nil {
 		return usagef("--caps: %v", err)
