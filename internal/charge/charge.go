@@ -34,6 +34,7 @@
 package charge
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -123,6 +124,23 @@ func (a Amounts) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return []byte(b.String()), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; missing parts are zero.
+func (a *Amounts) UnmarshalJSON(b []byte) error {
+	var m map[string]money.Money
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("amounts: %w", err)
+	}
+	*a = Amounts{}
+	for k, v := range m {
+		p, err := ParsePart(k)
+		if err != nil {
+			return err
+		}
+		a[p] = v
+	}
+	return nil
 }
 
 // Method is how default interest accrues.

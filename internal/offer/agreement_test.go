@@ -1,6 +1,7 @@
 package offer
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,38 @@ func TestAccept(t *testing.T) {
 	}
 }
 
+// Agreements are persisted as JSON by the store: they must read back equal.
+func TestAgreementJSONRoundTrip(t *testing.T) {
+	_, a := acceptPlan3(t)
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Agreement
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := json.Marshal(back)
+	if string(b) != string(b2) || back.Gross != a.Gross || back.Debts[0].Open != a.Debts[0].Open || !back.Acceptance.Verify() {
+		t.Fatalf("round trip differs:\n%s\n%s", b, b2)
+	}
+	m := issueMenu(t)
+	mb, _ := json.Marshal(m)
+	var mback Menu
+	if err := json.Unmarshal(mb, &mback); err != nil {
+		t.Fatal(err)
+	}
+	if mb2, _ := json.Marshal(mback); string(mb) != string(mb2) {
+		t.Fatal("menu JSON does not round-trip")
+	}
+	p := Promise{Debtor: "D-1", Amount: 100, Date: date.MustParse("2026-12-01"), Made: date.MustParse("2026-11-24"), Channel: ChannelSMS}
+	b, _ = json.Marshal(p)
+	var pb Promise
+	if err := json.Unmarshal(b, &pb); err != nil || pb != p {
+		t.Fatalf("promise round trip: %+v %v", pb, err)
+	}
+}
+
 func pay(d string, amount money.Money) charge.Payment {
 	return charge.Payment{Date: date.MustParse(d), Amount: amount}
 }
@@ -154,6 +187,15 @@ func TestAllocate(t *testing.T) {
 }
 
 func TestPromise(t *testing.T) {
+	m := issueMenu(t)
+	mb, _ := json.Marshal(m)
+	var mback Menu
+	if err := json.Unmarshal(mb, &mback); err != nil {
+		t.Fatal(err)
+	}
+	if mb2, _ := json.Marshal(mback); string(mb) != string(mb2) {
+		t.Fatal("menu JSON does not round-trip")
+	}
 	p := Promise{Debtor: "D-1", Amount: money.MustParse("300,00"), Made: date.MustParse("2026-11-24"), Date: date.MustParse("2026-11-30"), ToleranceDays: 2, Channel: ChannelPhone, Who: "u-7"}
 	tests := []struct {
 		name  string
