@@ -53,7 +53,7 @@ func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
 			return nil, fmt.Errorf("open sqlite: empty path")
 		}
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "busy_timeout(10000)"} {
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "busy_timeout(10000)", "temp_store(MEMORY)"} {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")
