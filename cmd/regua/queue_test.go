@@ -73,6 +73,9 @@ func TestDispatchOptionsFromEnv(t *testing.T) {
 		{map[string]string{"REGUA_CHANNEL_URL": "http://127.0.0.1:9099"}, "email,sms,voice,whatsapp", ""},
 		{map[string]string{"REGUA_CHANNEL_URL": "http://a", "REGUA_CHANNEL_VOICE_URL": "off"}, "email,sms,whatsapp", ""},
 		{map[string]string{"REGUA_CHANNEL_SMS_URL": "http://sms.example"}, "sms", ""},
+		{map[string]string{"REGUA_CHANNEL_EMAIL_URL": "smtp://127.0.0.1:2525?from=cobranca@credor.example"}, "email", ""},
+		{map[string]string{"REGUA_CHANNEL_EMAIL_URL": "smtp://127.0.0.1:2525"}, "", "from=sender"},
+		{map[string]string{"REGUA_CHANNEL_SMS_URL": "smtp://127.0.0.1:2525?from=a@b"}, "", "email channel only"},
 		{map[string]string{"REGUA_DISPATCH_BATCH": "0"}, "", "REGUA_DISPATCH_BATCH"},
 		{map[string]string{"REGUA_DISPATCH_LEASE": "soon"}, "", "REGUA_DISPATCH_LEASE"},
 	}

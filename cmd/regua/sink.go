@@ -21,7 +21,8 @@ func init() {
 		fs := newFlagSet(env, "sink")
 		addr := fs.String("addr", envDefault(env, "sink-addr", "127.0.0.1:9099"), "address to listen on (env REGUA_SINK_ADDR)")
 		logPath := fs.String("log", "", "append every accepted message to this file as JSON lines")
-		failFirst := fs.Int("fail-first", 0, "answer 503 to the first n tries of each message (to see retries)")
+		failFirst := fs.Int("fail-first", 0, "answer 503 (SMTP 451) to the first n tries of each message (to see retries)")
+		smtpAddr := fs.String("smtp-addr", "", "also accept e-mail over SMTP on this address, e.g. 127.0.0.1:2525")
 		if _, err := parseFlags(fs, args); err != nil {
 			return err
 		}
@@ -40,6 +41,15 @@ func init() {
 			return fmt.Errorf("listen on %s: %w", *addr, err)
 		}
 		fmt.Fprintf(env.stdout, "sink listening on http://%s (POST /v1/{sms,email,whatsapp,voice}/messages, GET /v1/stats)\n", ln.Addr())
+		if *smtpAddr != "" {
+			sl, err := net.Listen("tcp", *smtpAddr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", *smtpAddr, err)
+			}
+			defer sl.Close()
+			fmt.Fprintf(env.stdout, "sink accepting SMTP on %s\n", sl.Addr())
+			go sk.ServeSMTP(sl)
+		}
 		srv := &http.Server{Handler: sk, ReadHeaderTimeout: 10 * time.Second}
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	neturl "net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/regua/regua/internal/channel"
+	"github.com/regua/regua/internal/channel/email"
 	"github.com/regua/regua/internal/dispatch"
 	"github.com/regua/regua/internal/store/sqldb"
 )
@@ -19,7 +21,8 @@ import (
 //
 //	REGUA_CHANNEL_URL            base URL of a provider speaking Régua's JSON message API
 //	                             (for example a `regua sink`), for sms, email, whatsapp and voice
-//	REGUA_CHANNEL_<CH>_URL       the same for one channel (SMS, EMAIL, WHATSAPP, VOICE); "off" disables it
+//	REGUA_CHANNEL_<CH>_URL       the same for one channel (SMS, EMAIL, WHATSAPP, VOICE); "off" disables it;
+//	                             for EMAIL also smtp://host:port?from=cobranca@credor.com.br
 //	REGUA_CHANNEL_TOKEN          bearer token sent to the provider
 //	REGUA_DISPATCH_BATCH, _LOOPS, _SENDS, _MAX_TRIES   integers
 //	REGUA_DISPATCH_LEASE, _BACKOFF                     durations (2m, 30s)
@@ -50,6 +53,17 @@ func dispatchOptions(getenv func(string) string) (dispatch.Options, error) {
 			url = v
 		}
 		if url == "" || url == "off" {
+			continue
+		}
+		if strings.HasPrefix(url, "smtp://") {
+			if ch != "email" {
+				return o, fmt.Errorf("REGUA_CHANNEL_%s_URL=%q: smtp:// serves the email channel only", strings.ToUpper(ch), url)
+			}
+			u, err := neturl.Parse(url)
+			if err != nil || u.Host == "" || !strings.Contains(u.Query().Get("from"), "@") {
+				return o, fmt.Errorf("REGUA_CHANNEL_EMAIL_URL=%q: want smtp://host:port?from=sender@domain", url)
+			}
+			o.Channels[ch] = email.New(u.Host, u.Host, u.Query().Get("from"))
 			continue
 		}
 		h := channel.NewHTTP(providerName(url), url)

@@ -171,7 +171,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		<-ctx.Done()
 		return ctx.Err()
 	}
-	d.o.Log.Info("dispatch started", "worker", d.o.Worker, "channels", strings.Join(d.channels, ","), "loops", d.o.Loops, "batch", d.o.Batch)
+	d.o.Log.Info("dispatch started", "id", d.o.Worker, "channels", strings.Join(d.channels, ","), "loops", d.o.Loops, "batch", d.o.Batch)
 	var wg sync.WaitGroup
 	for i := 0; i < d.o.Loops; i++ {
 		wg.Add(1)

@@ -138,21 +138,30 @@ func (s *Sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(w, 422, map[string]string{"error": "Idempotency-Key: missing"})
 		return
 	}
-	key := ch + "\x00" + m.IdempotencyKey
-	s.mu.Lock()
-	if s.FailFirst > 0 && s.tries[key] < s.FailFirst {
-		s.tries[key]++
-		s.mu.Unlock()
+	id, dup, busy := s.accept(ch, m)
+	if busy {
 		answer(w, 503, map[string]string{"error": "provider busy, try later"})
 		return
 	}
-	if id, ok := s.byKey[key]; ok {
-		s.mu.Unlock()
-		s.dups.Add(1)
-		answer(w, 200, map[string]any{"id": id, "duplicate": true})
-		return
+	answer(w, 200, map[string]any{"id": id, "duplicate": dup})
+}
+
+// accept records m once per (channel, idempotency key): a repeated key
+// gets the first id back with dup set; busy is a programmed temporary
+// failure (FailFirst).
+func (s *Sink) accept(ch string, m channel.Message) (id string, dup, busy bool) {
+	key := ch + "\x00" + m.IdempotencyKey
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.FailFirst > 0 && s.tries[key] < s.FailFirst {
+		s.tries[key]++
+		return "", false, true
 	}
-	id := fmt.Sprintf("sink-%s-%d", ch, s.seq.Add(1))
+	if id, ok := s.byKey[key]; ok {
+		s.dups.Add(1)
+		return id, true, false
+	}
+	id = fmt.Sprintf("sink-%s-%d", ch, s.seq.Add(1))
 	s.byKey[key] = id
 	rec := Received{ID: id, Message: m}
 	if len(s.msgs) < s.keep {
@@ -162,6 +171,5 @@ func (s *Sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		b, _ := json.Marshal(rec)
 		s.Log.Write(append(b, '\n'))
 	}
-	s.mu.Unlock()
-	answer(w, 200, map[string]any{"id": id, "duplicate": false})
+	return id, false, false
 }
