@@ -46,7 +46,7 @@ func TestIssueExample(t *testing.T) {
 		t.Errorf("en words:\n%s", en)
 	}
 	es := strings.Join(b.Words("es"), "\n")
-	if !strings.Contains(es, "Intereses de mora de 1% mensual") || !strings.Contains(es, "mil seiscientos veintinueve pesos") {
+	if !strings.Contains(es, "Intereses de mora de 1% mensual") || !strings.Contains(es, "mil seiscientos veintinueve reales") {
 		t.Errorf("es words:\n%s", es)
 	}
 }
@@ -320,11 +320,11 @@ func TestSpell(t *testing.T) {
 		{"1.200.345,67", "pt-BR", "um milhão, duzentos mil trezentos e quarenta e cinco reais e sessenta e sete centavos"},
 		{"2.500.000,00", "pt-BR", "dois milhões e quinhentos mil reais"},
 		{"0,00", "pt-BR", "zero centavos"},
-		{"1.500,10", "es", "mil quinientos pesos con diez centavos"},
-		{"21.000,00", "es", "veintiún mil pesos"},
-		{"1,00", "es", "un peso"},
-		{"1.000.000,00", "es", "un millón de pesos"},
-		{"91,31", "es", "noventa y un pesos con treinta y un centavos"},
+		{"1.500,10", "es", "mil quinientos reales con diez centavos"},
+		{"21.000,00", "es", "veintiún mil reales"},
+		{"1,00", "es", "un real"},
+		{"1.000.000,00", "es", "un millón de reales"},
+		{"91,31", "es", "noventa y un reales con treinta y un centavos"},
 		{"1.500,10", "en", "one thousand five hundred reais and ten centavos"},
 		{"42,00", "en", "forty-two reais"},
 	}

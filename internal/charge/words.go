@@ -144,14 +144,14 @@ func rateWords(s, loc string) string {
 type Currency struct{ One, Many, CentOne, CentMany string }
 
 // Spell writes m in words in the locale: pt-BR "mil e quinhentos reais e
-// dez centavos", es "mil quinientos pesos con diez centavos", en "one
-// thousand five hundred reais and ten centavos". The unit follows the
-// symbol money.Format prints for the locale (R$ in pt-BR and en, $ in es).
+// dez centavos", es "mil quinientos reales con diez centavos", en "one
+// thousand five hundred reais and ten centavos". Amounts are reais in every
+// locale, as money.Format prints them; SpellIn takes another currency.
 func Spell(m money.Money, locale string) string {
 	loc := Locale(locale)
 	c := map[string]Currency{
 		"pt-BR": {"real", "reais", "centavo", "centavos"},
-		"es":    {"peso", "pesos", "centavo", "centavos"},
+		"es":    {"real", "reales", "centavo", "centavos"},
 		"en":    {"real", "reais", "centavo", "centavos"},
 	}[loc]
 	return SpellIn(m, loc, c)
