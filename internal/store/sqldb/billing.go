@@ -145,25 +145,46 @@ func (db *DB) SaveCharges(ctx context.Context, tenant domain.TenantID, cs []stor
 		}); err != nil {
 			return err
 		}
-		// Supersede: one statement per distinct reference kind; the newest
-		// charge of each (reference, kind) stays active.
-		newest := map[[3]any]int64{}
+		// Supersede: find the older active charges of the references (one
+		// query per chunk; none in a first bulk issue) and point each at the
+		// newest charge of its (reference, kind).
+		type refKey struct {
+			kind   string
+			ref    int64
+			charge string
+		}
+		newest := map[refKey]int64{}
+		byKind := map[string][]any{}
 		for _, c := range cs {
-			k := [3]any{string(c.RefKind), c.RefID, string(c.Kind)}
+			k := refKey{string(c.RefKind), c.RefID, string(c.Kind)}
 			if c.ID > newest[k] {
 				newest[k] = c.ID
 			}
+			byKind[k.kind] = append(byKind[k.kind], c.RefID)
 		}
-		if len(newest) == 0 {
-			return nil
+		type older struct{ id, by int64 }
+		var olds []older
+		for kind, refs := range byKind {
+			if err := db.selectIn(ctx, tx, `SELECT id, ref_id, kind FROM charges WHERE tenant_id = ? AND ref_kind = ? AND status = 'active' AND ref_id IN (%s)`, []any{tenant, kind}, uniq(refs), func(r *sql.Rows) error {
+				var id, ref int64
+				var ck string
+				if err := r.Scan(&id, &ref, &ck); err != nil {
+					return err
+				}
+				if by := newest[refKey{kind, ref, ck}]; by > id {
+					olds = append(olds, older{id, by})
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
 		}
-		vals := make([][]any, 0, len(newest))
-		for k, id := range newest {
-			vals = append(vals, []any{k[0], k[1], k[2], id})
+		for _, o := range olds {
+			if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE charges SET status = 'superseded', superseded_by = ? WHERE tenant_id = ? AND id = ?`), o.by, tenant, o.id); err != nil {
+				return err
+			}
 		}
-		return db.updateFromValues(ctx, tx, `UPDATE charges SET status = 'superseded', superseded_by = v.column4
-			FROM (VALUES %s) AS v WHERE charges.tenant_id = ? AND charges.ref_kind = v.column1 AND charges.ref_id = v.column2 AND charges.kind = v.column3
-			AND charges.id < v.column4 AND charges.status = 'active'`, []string{"TEXT", "BIGINT", "TEXT", "BIGINT"}, vals, []any{tenant}, nil)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("save charges: %w", err)

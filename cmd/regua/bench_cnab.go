@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"time"
+
+	"github.com/regua/regua/internal/bench"
+	"github.com/regua/regua/internal/billing"
+	"github.com/regua/regua/internal/cnab"
+	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/demo"
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/reconcile"
+	"github.com/regua/regua/internal/store"
+	"github.com/regua/regua/internal/store/sqldb"
+)
+
+// `regua bench cnab`: load the demo portfolio, issue a boleto for every open
+// installment (in bulk), write the bank's CNAB 240 return settling them,
+// then time parsing and reconciling it against reading the same file line by
+// line, with the peak RSS of the reconcile phase.
+func init() {
+	registerBench("cnab", benchCNAB)
+}
+
+func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "bench cnab")
+	target := fs.String("db", envDefault(env, "bench-db", ""), "a directory for a fresh SQLite file (default: a temporary one) or a postgres:// server URL (a fresh database is created and dropped)")
+	records := fs.Int("records", 1_000_000, "settlement records in the return file")
+	debtors := fs.Int("debtors", 0, "demo debtors to load (default: enough for --records open installments)")
+	batch := fs.Int("batch", reconcile.DefaultBatch, "payments per reconcile transaction")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run here")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *records <= 0 {
+		return usagef("--records %d: want at least 1", *records)
+	}
+	out := env.stdout
+	db, _, cleanup, err := bench.FreshDB(ctx, *target, "cnab")
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	asOf := date.New(2026, 11, 24)
+	n := *debtors
+	if n == 0 {
+		// The demo has about 1.9 open installments per debtor.
+		n = *records*10/17 + 100
+	}
+	fmt.Fprintf(out, "bench cnab: store %s, %d records, GOMAXPROCS %d, %s\n", db.Dialect(), *records, runtime.GOMAXPROCS(0), runtime.Version())
+	t0 := time.Now()
+	if _, err := loadDemo(ctx, io.Discard, db, demo.Options{Seed: 7, Debtors: n, AsOf: asOf}); err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
+	fmt.Fprintf(out, "  load demo portfolio (%d debtors): %s\n", n, time.Since(t0).Round(time.Millisecond))
+	tenant, err := resolveTenant(ctx, db, demo.Users().Tenant)
+	if err != nil {
+		return err
+	}
+	t0 = time.Now()
+	issued, err := benchIssueBoletos(ctx, db, tenant, *records, asOf)
+	if err != nil {
+		return fmt.Errorf("issue boletos: %w", err)
+	}
+	fmt.Fprintf(out, "  issue %d boletos in bulk: %s\n", issued, time.Since(t0).Round(time.Millisecond))
+	if issued < *records {
+		fmt.Fprintf(out, "  (only %d open installments: the return settles %d; raise --debtors for more)\n", issued, issued)
+	}
+	dir, err := os.MkdirTemp("", "regua-bench-cnab-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "retorno.ret")
+	t0 = time.Now()
+	info, err := benchWriteReturn(ctx, db, tenant, path, asOf)
+	if err != nil {
+		return fmt.Errorf("write return: %w", err)
+	}
+	st, _ := os.Stat(path)
+	fmt.Fprintf(out, "  write CNAB 240 return: %d records, %d lines, %s MB, %s\n", info.Records, info.Lines, bench.MB(st.Size()), time.Since(t0).Round(time.Millisecond))
+
+	runtime.GC()
+	t0 = time.Now()
+	lines, err := readLines(path)
+	if err != nil {
+		return err
+	}
+	baseline := time.Since(t0)
+	fmt.Fprintf(out, "  baseline, read the file line by line: %d lines in %s\n", lines, baseline.Round(time.Millisecond))
+
+	runtime.GC()
+	bench.ResetPeakRSS()
+	r := &reconcile.Reconciler{Store: db, Batch: *batch}
+	t0 = time.Now()
+	res, err := r.ReturnFile(ctx, tenant, path)
+	if err != nil {
+		return err
+	}
+	took := time.Since(t0)
+	peak := bench.PeakRSS()
+	fmt.Fprintf(out, "  parse + reconcile: %d settlements, %d booked (%s), %d installments paid, %d queued, %d receipts planned in %s (%.0f records/s), %.1f× the baseline\n",
+		res.Payments, res.Booked, res.BookedAmount.Format("pt-BR"), res.PaidOff, res.Queued, res.Receipts, took.Round(time.Millisecond), float64(res.Payments)/took.Seconds(), took.Seconds()/baseline.Seconds())
+	fmt.Fprintf(out, "  peak RSS during reconcile: %s MB\n", bench.MB(peak))
+	t0 = time.Now()
+	again, err := r.ReturnFile(ctx, tenant, path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "  the same file again: already booked=%v, %d booked, in %s\n", again.Already, again.Booked, time.Since(t0).Round(time.Millisecond))
+	return nil
+}
+
+// benchIssueBoletos gives every creditor an Itaú account and issues a
+// boleto for up to limit open installments, 20,000 per transaction.
+func benchIssueBoletos(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, limit int, asOf date.Date) (int, error) {
+	cs, err := db.Creditors(ctx, tenant)
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range cs {
+		if err := db.SetBankAccount(ctx, tenant, store.BankAccount{CreditorID: c.ID, Bank: "341", Agency: "0057", Account: "12345", Wallet: "109",
+			BeneficiaryName: c.Name, BeneficiaryDoc: c.Document, City: "São Paulo"}); err != nil {
+			return 0, err
+		}
+	}
+	is := &billing.Issuer{Store: db, Now: func() time.Time { return asOf.In(time.UTC).Add(12 * time.Hour) }}
+	const chunk = 20000
+	issued := 0
+	var lastID int64
+	for issued < limit {
+		rows, err := db.SQL().QueryContext(ctx, db.Rebind(`SELECT i.id, d.debtor_id, d.id, p.creditor_id, d.contract_number, i.number, i.amount - i.paid, i.due_date
+			FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id JOIN portfolios p ON p.tenant_id = d.tenant_id AND p.id = d.portfolio_id
+			WHERE i.tenant_id = ? AND i.id > ? AND i.status IN ('open', 'partial') AND i.amount > i.paid ORDER BY i.id LIMIT ?`), tenant, lastID, min(chunk, limit-issued))
+		if err != nil {
+			return issued, err
+		}
+		var reqs []billing.Request
+		for rows.Next() {
+			o := store.OpenAmount{RefKind: store.RefInstallment}
+			if err := rows.Scan(&o.InstallmentID, &o.DebtorID, &o.DebtID, &o.CreditorID, &o.Contract, &o.Number, &o.Amount, &o.DueDate); err != nil {
+				rows.Close()
+				return issued, err
+			}
+			o.RefID = o.InstallmentID
+			lastID = o.InstallmentID
+			reqs = append(reqs, billing.Request{Open: o, Boleto: true})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return issued, err
+		}
+		if len(reqs) == 0 {
+			break
+		}
+		if _, err := is.Issue(ctx, tenant, reqs); err != nil {
+			return issued, err
+		}
+		issued += len(reqs)
+	}
+	return issued, db.Analyze(ctx)
+}
+
+// benchWriteReturn writes the return file settling every active boleto,
+// streaming the charges from the store in id order.
+func benchWriteReturn(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, path string, asOf date.Date) (cnab.FileInfo, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return cnab.FileInfo{}, err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	rows, err := db.SQL().QueryContext(ctx, db.Rebind(`SELECT our_number, amount, due_date FROM charges WHERE tenant_id = ? AND kind = 'boleto' AND status = 'active' ORDER BY id`), tenant)
+	if err != nil {
+		return cnab.FileInfo{}, err
+	}
+	defer rows.Close()
+	paidOn := asOf.AddDays(1).In(time.UTC)
+	var scanErr error
+	h := cnab.Header{Layout: cnab.CNAB240, Bank: "341", Sequence: 1, Created: paidOn.AddDate(0, 0, 1),
+		Beneficiary: cnab.Beneficiary{Name: "REGUA DEMO", Document: "11222333000181", Agency: "0057", Account: "12345", AccountDV: "0", Wallet: "109"}}
+	info, err := cnab.GenerateReturn(w, h, 0, func(yield func(cnab.Payment) bool) {
+		for rows.Next() {
+			var p cnab.Payment
+			var due date.Date
+			if scanErr = rows.Scan(&p.OurNumber, &p.Amount, &due); scanErr != nil {
+				return
+			}
+			p.Due, p.PaidOn = due.In(time.UTC), paidOn
+			if !yield(p) {
+				return
+			}
+		}
+	})
+	if err == nil {
+		err = scanErr
+	}
+	if err == nil {
+		err = rows.Err()
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	return info, err
+}
+
+func readLines(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 64<<10)
+	n := 0
+	for sc.Scan() {
+		n++
+	}
+	return n, sc.Err()
+}
