@@ -90,7 +90,7 @@ func (s *Service) Accept(ctx context.Context, tenant domain.TenantID, r AcceptRe
 	if err != nil {
 		return Accepted{}, fmt.Errorf("negotiation: %w", err)
 	}
-	doc, err := json.Marshal(docOf(ag))
+	doc, err := json.Marshal(ag)
 	if err != nil {
 		return Accepted{}, err
 	}
@@ -125,81 +125,15 @@ func (s *Service) Accept(ctx context.Context, tenant domain.TenantID, r AcceptRe
 	return out, err
 }
 
-// agreementDoc is how an offer.Agreement is stored: the same fields, with
-// per-part amounts as objects that read back (charge.Amounts writes JSON
-// but does not read it).
-type agreementDoc struct {
-	OfferID      string                       `json:"offer_id"`
-	Kind         offer.Kind                   `json:"kind"`
-	Debtor       string                       `json:"debtor"`
-	Made         date.Date                    `json:"made"`
-	Debts        []debtShareDoc               `json:"debts"`
-	Gross        map[string]money.Money       `json:"gross"`
-	Discount     map[string]money.Money       `json:"discount"`
-	Negotiated   money.Money                  `json:"negotiated"`
-	Total        money.Money                  `json:"total"`
-	Installments []offer.AgreementInstallment `json:"installments"`
-	Breach       offer.BreachRule             `json:"breach"`
-}
-
-type debtShareDoc struct {
-	DebtID string                 `json:"debt_id"`
-	Open   map[string]money.Money `json:"open"`
-	Order  []charge.Part          `json:"order,omitempty"`
-}
-
-func amountsMap(a charge.Amounts) map[string]money.Money {
-	m := make(map[string]money.Money, len(a))
-	for i, v := range a {
-		m[charge.Part(i).String()] = v
-	}
-	return m
-}
-
-func amountsOf(m map[string]money.Money) (charge.Amounts, error) {
-	var a charge.Amounts
-	for k, v := range m {
-		p, err := charge.ParsePart(k)
-		if err != nil {
-			return a, err
-		}
-		a[p] = v
-	}
-	return a, nil
-}
-
-func docOf(a offer.Agreement) agreementDoc {
-	d := agreementDoc{OfferID: a.OfferID, Kind: a.Kind, Debtor: a.Debtor, Made: a.Made, Gross: amountsMap(a.Gross), Discount: amountsMap(a.Discount),
-		Negotiated: a.Negotiated, Total: a.Total, Installments: a.Installments, Breach: a.Breach}
-	for _, s := range a.Debts {
-		d.Debts = append(d.Debts, debtShareDoc{DebtID: s.DebtID, Open: amountsMap(s.Open), Order: s.Order})
-	}
-	return d
-}
-
-// engineAgreement reads a stored agreement back into the engine's type.
+// engineAgreement reads a stored agreement's terms (offer.Agreement as
+// JSON) back into the engine's type.
 func engineAgreement(a store.Agreement) (offer.Agreement, error) {
-	var d agreementDoc
-	if err := json.Unmarshal(a.Doc, &d); err != nil {
+	var out offer.Agreement
+	if err := json.Unmarshal(a.Doc, &out); err != nil {
 		return offer.Agreement{}, fmt.Errorf("agreement %d: stored terms: %w", a.ID, err)
 	}
-	if len(d.Installments) == 0 || len(d.Debts) == 0 {
+	if len(out.Installments) == 0 || len(out.Debts) == 0 {
 		return offer.Agreement{}, fmt.Errorf("agreement %d: stored terms have no installments or debts", a.ID)
-	}
-	out := offer.Agreement{OfferID: d.OfferID, Kind: d.Kind, Debtor: d.Debtor, Made: d.Made, Negotiated: d.Negotiated, Total: d.Total, Installments: d.Installments, Breach: d.Breach}
-	var err error
-	if out.Gross, err = amountsOf(d.Gross); err != nil {
-		return out, err
-	}
-	if out.Discount, err = amountsOf(d.Discount); err != nil {
-		return out, err
-	}
-	for _, s := range d.Debts {
-		open, err := amountsOf(s.Open)
-		if err != nil {
-			return out, err
-		}
-		out.Debts = append(out.Debts, offer.DebtShare{DebtID: s.DebtID, Open: open, Order: s.Order})
 	}
 	return out, nil
 }

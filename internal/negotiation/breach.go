@@ -162,7 +162,7 @@ func (s *Service) evaluate(ctx context.Context, tenant domain.TenantID, a store.
 func restorationsDoc(rs []offer.Restoration) []map[string]any {
 	out := make([]map[string]any, 0, len(rs))
 	for _, r := range rs {
-		out = append(out, map[string]any{"debt_id": r.DebtID, "paid": r.Paid, "open": amountsMap(r.Open), "total": r.Total})
+		out = append(out, map[string]any{"debt_id": r.DebtID, "paid": r.Paid, "open": r.Open, "total": r.Total})
 	}
 	return out
 }
