@@ -336,6 +336,12 @@ func (d *Dispatcher) decide(ctx context.Context, tenant domain.TenantID, w *work
 			w.out.Event = d.event(a, &w.p, domain.EventAttempt, why, "")
 		}
 	}
+	if a.Tries > d.o.MaxTries+2 {
+		// Claimed again and again without a result: its workers die on
+		// it (or outlive their lease). Stop before it takes more down.
+		stop(store.AttemptParked, fmt.Sprintf("claimed %d times without a result (worker crash or lease too short)", a.Tries), true)
+		return
+	}
 	if len(a.Payload) > 0 {
 		if err := json.Unmarshal(a.Payload, &w.p); err != nil {
 			stop(store.AttemptParked, "payload: "+err.Error(), true)

@@ -254,6 +254,24 @@ func TestDispatch(t *testing.T) {
 			}
 		})
 
+		t.Run("an attempt that keeps killing its workers is parked", func(t *testing.T) {
+			e.clock.t = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
+			defer func() { e.clock.t = t0 }()
+			id := e.plan("voice", "+5511987654321", nil)
+			// Nine claims whose workers "died" (leases left to expire).
+			for i := 0; i < 9; i++ {
+				cs, err := db.ClaimAttempts(ctx, store.Claim{Now: e.clock.t, Lease: time.Second, Limit: 10, Token: fmt.Sprintf("dead-%d", i), Channels: []string{"voice"}})
+				if err != nil || len(cs) != 1 {
+					t.Fatalf("claim %d: %v %v", i, cs, err)
+				}
+				e.clock.t = e.clock.t.Add(2 * time.Second)
+			}
+			e.drain()
+			if a := e.attempt(id); a.Status != store.AttemptParked || !strings.Contains(a.LastError, "claimed 10 times") {
+				t.Fatalf("%+v", a)
+			}
+		})
+
 		t.Run("kill switch holds claimed attempts", func(t *testing.T) {
 			e.clock.t = time.Date(2026, 12, 2, 13, 0, 0, 0, time.UTC)
 			defer func() { e.clock.t = t0 }()
