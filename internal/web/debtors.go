@@ -96,6 +96,8 @@ type debtorView struct {
 	Reasons      []domain.DelayReason
 	Consents     []domain.ConsentState
 	CreditorHold bool
+	Attempts     []attemptView // contacts planned and made (acionamentos), newest first
+	loc          *time.Location
 }
 
 type contactView struct {
@@ -148,7 +150,16 @@ func (s *Server) debtor(w http.ResponseWriter, r *http.Request, c *Ctx) {
 	for _, u := range users {
 		names["user:"+strconv.FormatInt(u.ID, 10)] = u.Name
 	}
-	s.render(w, r, c, http.StatusOK, "debtor", "debtor.title", s.debtorView(c, d360, names))
+	v := s.debtorView(c, d360, names)
+	if as, ok := s.st.(store.AttemptStore); ok {
+		atts, err := as.AttemptsOfDebtor(r.Context(), c.Tenant(), d360.Debtor.ID, 100)
+		if err != nil {
+			s.internal(w, r, c, err)
+			return
+		}
+		v.Attempts = attemptViews(c.L, atts, v.loc)
+	}
+	s.render(w, r, c, http.StatusOK, "debtor", "debtor.title", v)
 }
 
 func (s *Server) debtorView(c *Ctx, x store.Debtor360, actors map[string]string) debtorView {
@@ -184,6 +195,7 @@ func (s *Server) debtorView(c *Ctx, x store.Debtor360, actors map[string]string)
 	} else {
 		v.Zone = s.cfg.Zone.String()
 	}
+	v.loc = loc
 	now := s.cfg.Now().In(loc)
 	v.LocalNow = c.L.T("weekday."+strings.ToLower(now.Weekday().String())) + " " + c.L.TimeIn(now, loc)
 

@@ -37,4 +37,5 @@ func (s *Server) addCoreRoutes() {
 	s.AddNav(NavItem{Label: "nav.imports", Path: "/imports", Role: domain.RoleSupervisor, Order: 30})
 	// Orders 40–80 are left for journeys, the agent workspace and payments.
 	s.AddNav(NavItem{Label: "nav.users", Path: "/users", Role: domain.RoleAdmin, Order: 90})
+	s.addJourneyPages()
 }
