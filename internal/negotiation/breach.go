@@ -150,8 +150,11 @@ func (s *Service) evaluate(ctx context.Context, tenant domain.TenantID, a store.
 		if st.FirstInstallment {
 			which = "o primeiro pagamento"
 		}
-		b.Summary = fmt.Sprintf("Acordo %d quebrado em %s: %s não foi pago na tolerância; pago %s de %s, que abate das dívidas originais, que voltam à cobrança",
-			a.ID, st.BrokenOn.Format("pt-BR"), which, st.Paid.Format("pt-BR"), a.Total.Format("pt-BR"))
+		paid := "nada foi pago; as dívidas originais voltam à cobrança"
+		if st.Paid > 0 {
+			paid = fmt.Sprintf("os %s pagos de %s abatem das dívidas originais, que voltam à cobrança", st.Paid.Format("pt-BR"), a.Total.Format("pt-BR"))
+		}
+		b.Summary = fmt.Sprintf("Acordo %d quebrado em %s: %s não foi pago na tolerância; %s", a.ID, st.BrokenOn.Format("pt-BR"), which, paid)
 		b.Data, _ = json.Marshal(map[string]any{"status": st, "restorations": restorationsDoc(rs)})
 		out.Detail = b.Summary
 		out.Changed, err = s.Store.BreakAgreement(ctx, tenant, a.ID, b)
