@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regua/regua/internal/cnab"
+	"github.com/regua/regua/internal/store/sqldb"
+	"github.com/regua/regua/internal/store/storetest"
+)
+
+// TestChargeAndReconcileCommands: account, issue (PIX + boleto with PDF),
+// a return file for the issued boletos booked once, a bad file refused,
+// the queue listed.
+func TestChargeAndReconcileCommands(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "regua.db")
+	db, err := sqldb.Open(context.Background(), dbPath, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.NewFixture(t, db, "Agência CLI")
+	db.Close()
+
+	code, out, errOut := runCLI(t, "charge", "account", "--db", dbPath, "--creditor", "cred-1", "--bank", "341", "--agency", "0057", "--account", "12345", "--wallet", "109",
+		"--pix-key", "11222333000181", "--city", "São Paulo")
+	if code != 0 || !strings.Contains(out, "bank account of Banco Agência CLI set") {
+		t.Fatalf("charge account: %d %q %q", code, out, errOut)
+	}
+	pdf := filepath.Join(dir, "boleto.pdf")
+	code, out, errOut = runCLI(t, "charge", "issue", "--db", dbPath, "--debtor", "529.982.247-25", "--pix", "--boleto", "--pdf", pdf, "--json")
+	if code != 0 {
+		t.Fatalf("charge issue: %d %q", code, errOut)
+	}
+	type issued struct {
+		TxID, OurNumber, Line, PDF, BRCode string
+		Amount                             string
+		Due                                string `json:"due_date"`
+	}
+	var got []issued
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		got = append(got, issued{TxID: m["txid"].(string), OurNumber: m["our_number"].(string), Line: m["linha_digitavel"].(string), PDF: m["pdf"].(string),
+			BRCode: m["pix_copia_e_cola"].(string), Amount: m["amount"].(string), Due: m["due_date"].(string)})
+	}
+	if len(got) != 2 || len(got[0].Line) != 47 || len(got[0].TxID) != 25 || got[0].Amount != "1500.00" {
+		t.Fatalf("issued: %+v", got)
+	}
+	for _, g := range got {
+		b, err := os.ReadFile(g.PDF)
+		if err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
+			t.Errorf("pdf %s: %v", g.PDF, err)
+		}
+	}
+
+	// The bank's return settling both boletos.
+	var buf bytes.Buffer
+	h := cnab.Header{Layout: cnab.CNAB240, Bank: "341", Sequence: 7, Created: time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC),
+		Beneficiary: cnab.Beneficiary{Name: "BANCO AGENCIA CLI", Document: "11222333000181", Agency: "0057", Account: "12345", AccountDV: "0", Wallet: "109"}}
+	_, err = cnab.GenerateReturn(&buf, h, 0, func(yield func(cnab.Payment) bool) {
+		for _, g := range got {
+			due, _ := time.Parse("2006-01-02", g.Due)
+			nn := strings.TrimPrefix(strings.SplitN(g.OurNumber, "-", 2)[0], "109/")
+			if !yield(cnab.Payment{OurNumber: nn, Amount: 150000, Due: due, PaidOn: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}) {
+				return
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret := filepath.Join(dir, "retorno.ret")
+	os.WriteFile(ret, buf.Bytes(), 0o644)
+	bad := filepath.Join(dir, "bad.ret")
+	os.WriteFile(bad, bytes.Replace(buf.Bytes(), []byte("\n"), []byte("X\n"), 3), 0o644)
+
+	if code, _, errOut := runCLI(t, "reconcile", "cnab", bad, "--db", dbPath); code == 0 || !strings.Contains(errOut, "line") {
+		t.Errorf("bad file: %d %q", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "reconcile", "cnab", ret, "--db", dbPath, "--json")
+	if code != 0 {
+		t.Fatalf("reconcile cnab: %d %q", code, errOut)
+	}
+	var res map[string]any
+	json.Unmarshal([]byte(out), &res)
+	if res["booked"] != 2.0 || res["installments_paid"] != 2.0 || res["queued"] != 0.0 {
+		t.Errorf("first booking: %s", out)
+	}
+	code, out, _ = runCLI(t, "reconcile", "cnab", ret, "--db", dbPath)
+	if code != 0 || !strings.Contains(out, "booked before; nothing booked") {
+		t.Errorf("second booking: %d %q", code, out)
+	}
+	code, out, _ = runCLI(t, "reconcile", "queue", "--db", dbPath)
+	if code != 0 || !strings.Contains(out, "empty") {
+		t.Errorf("queue: %d %q", code, out)
+	}
+	// Nothing left to charge for José.
+	if code, _, errOut := runCLI(t, "charge", "issue", "--db", dbPath, "--debtor", "52998224725"); code == 0 || !strings.Contains(errOut, "nothing open") {
+		t.Errorf("issue after payment: %d %q", code, errOut)
+	}
+	if code, _, _ := runCLI(t, "reconcile", "resolve", "1", "--db", dbPath); code != 2 {
+		t.Errorf("resolve without an action: exit %d, want 2", code)
+	}
+}
