@@ -14,6 +14,7 @@ import (
 	"github.com/regua/regua/internal/cnab"
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/reconcile"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
@@ -33,6 +34,7 @@ func init() {
 			"cnab":    reconcileCNAB,
 			"queue":   reconcileQueue,
 			"resolve": reconcileResolve,
+			"pay":     reconcilePay,
 		})
 	}})
 }
@@ -384,5 +386,63 @@ func reconcileResolve(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "item %d %s (%s)\n", it.ID, it.Status, it.Resolution)
+	return nil
+}
+
+// reconcilePay books a payment entered by hand (or received through an
+// integration without its own command) through the same matching rules.
+func reconcilePay(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "reconcile pay")
+	je := journeyFlags(env, fs)
+	ref := fs.String("ref", "", "the payment's unique reference (receipt number, transfer id): booking twice with it books once")
+	amountS := fs.String("amount", "", "amount paid (1.234,56)")
+	debtorSpec := fs.String("debtor", "", "debtor id or CPF/CNPJ")
+	inst := fs.Int64("installment", 0, "installment id, when known")
+	txid := fs.String("txid", "", "PIX txid, when known")
+	paidS := fs.String("paid-at", "", "when it was paid (RFC 3339; default now)")
+	source := fs.String("source", "manual", "manual or api")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *ref == "" || *amountS == "" {
+		return usagef("--ref and --amount are required")
+	}
+	amt, err := money.Parse(*amountS)
+	if err != nil || amt <= 0 {
+		return usagef("--amount %q: want a positive amount", *amountS)
+	}
+	if *source != "manual" && *source != "api" {
+		return usagef("--source %q: want manual or api", *source)
+	}
+	paid := time.Now().UTC()
+	if *paidS != "" {
+		if paid, err = time.Parse(time.RFC3339, *paidS); err != nil {
+			return usagef("--paid-at: %v", err)
+		}
+	}
+	s, tenant, err := je.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	in := store.Incoming{Source: domain.PaymentSource(*source), SourceRef: *ref, Amount: amt, PaidAt: paid, TxID: *txid, InstallmentID: *inst}
+	if *debtorSpec != "" {
+		if in.DebtorID, err = findDebtor(ctx, s, tenant, *debtorSpec); err != nil {
+			return err
+		}
+	}
+	r := &reconcile.Reconciler{Store: s}
+	o, err := r.Book(ctx, tenant, []store.Incoming{in})
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.Duplicates > 0:
+		fmt.Fprintf(env.stdout, "payment %s was booked before; nothing booked\n", *ref)
+	case o.Booked > 0 && o.Queued == 0:
+		fmt.Fprintf(env.stdout, "booked %s; %d installment(s) paid, %d planned attempt(s) cancelled, %d receipt(s) planned\n", o.BookedAmount.Format("pt-BR"), o.PaidOff, o.Cancelled, o.Receipts)
+	default:
+		fmt.Fprintf(env.stdout, "booked %s, %d item(s) to the reconciliation queue (see regua reconcile queue)\n", o.BookedAmount.Format("pt-BR"), o.Queued)
+	}
 	return nil
 }

@@ -107,6 +107,19 @@ func TestChargeAndReconcileCommands(t *testing.T) {
 	if code, _, errOut := runCLI(t, "charge", "issue", "--db", dbPath, "--debtor", "52998224725"); code == 0 || !strings.Contains(errOut, "nothing open") {
 		t.Errorf("issue after payment: %d %q", code, errOut)
 	}
+	// Manual entry: Maria pays her first installment at the counter; the
+	// same receipt again books nothing; an odd amount goes to the queue.
+	code, out, errOut = runCLI(t, "reconcile", "pay", "--db", dbPath, "--ref", "REC-1", "--amount", "99,90", "--debtor", "11144477735")
+	if code != 0 || !strings.Contains(out, "booked R$ 99,90; 1 installment(s) paid") {
+		t.Errorf("manual payment: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ = runCLI(t, "reconcile", "pay", "--db", dbPath, "--ref", "REC-1", "--amount", "99,90", "--debtor", "11144477735"); !strings.Contains(out, "booked before") {
+		t.Errorf("manual payment again: %d %q", code, out)
+	}
+	runCLI(t, "reconcile", "pay", "--db", dbPath, "--ref", "REC-2", "--amount", "12,00", "--debtor", "11144477735")
+	if code, out, _ = runCLI(t, "reconcile", "queue", "--db", dbPath); code != 0 || !strings.Contains(out, "REC-2") || !strings.Contains(out, "partial") {
+		t.Errorf("queue after odd amount: %d %q", code, out)
+	}
 	if code, _, _ := runCLI(t, "reconcile", "resolve", "1", "--db", dbPath); code != 2 {
 		t.Errorf("resolve without an action: exit %d, want 2", code)
 	}
