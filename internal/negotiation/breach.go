@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/regua/regua/internal/charge"
 	"github.com/regua/regua/internal/date"
@@ -158,9 +159,23 @@ func (s *Service) evaluate(ctx context.Context, tenant domain.TenantID, a store.
 		b.Data, _ = json.Marshal(map[string]any{"status": st, "restorations": restorationsDoc(rs)})
 		out.Detail = b.Summary
 		out.Changed, err = s.Store.BreakAgreement(ctx, tenant, a.ID, b)
+	default:
+		// Reminders are planned after the agreement commits; a crash in
+		// between would lose them, so recent agreements get them planned
+		// again (planning is idempotent).
+		if s.now().Sub(a.CreatedAt) < replanWindow {
+			var v store.Debtor360
+			if v, err = s.Store.Debtor360(ctx, tenant, a.DebtorID, 1); err == nil {
+				_, err = s.planAgreementReminders(ctx, tenant, v.Debtor, v.Contacts, a, asOf)
+			}
+		}
 	}
 	return out, err
 }
+
+// replanWindow is how long after it was made an agreement's reminders are
+// planned again by the job.
+const replanWindow = 48 * time.Hour
 
 func restorationsDoc(rs []offer.Restoration) []map[string]any {
 	out := make([]map[string]any, 0, len(rs))

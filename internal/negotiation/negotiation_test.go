@@ -398,3 +398,58 @@ func TestBreachJobConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// A promise pauses the debt's journey until its date plus tolerance (the
+// journey engine's "promise" stop), and the job plans again the reminders
+// of a recent agreement that lost them.
+func TestPromisePausesJourneyAndRemindersReplanned(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	e := setup(t, db)
+	def := []byte(`{"key":"k","name":"K","steps":[{"id":"a","day":0,"action":"task","priority":1}]}`)
+	j, v, err := db.SaveJourney(ctx, e.tenant, "k", "K", def, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1001 := e.debts["C-1001"]
+	if _, err := db.Enrol(ctx, e.tenant, []store.Enrolment{{JourneyID: j.ID, VersionID: v.ID, DebtorID: e.jose, DebtID: c1001.ID, State: store.EnrolActive, AnchorKind: "due", EnrolledOn: asOf}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.AddPromise(ctx, e.tenant, negotiation.PromiseRequest{DebtorID: e.jose, Amount: 10000, Date: asOf.AddDays(4), ToleranceDays: 2, Channel: "phone"}); err != nil {
+		t.Fatal(err)
+	}
+	es, err := db.Enrolments(ctx, e.tenant, e.jose)
+	if err != nil || len(es) != 1 || es[0].PromisedUntil != asOf.AddDays(6) {
+		t.Fatalf("enrolment after the promise: %+v %v", es, err)
+	}
+	// Maria has no enrolment: her promise is stored all the same.
+	if _, err := e.svc.AddPromise(ctx, e.tenant, negotiation.PromiseRequest{DebtorID: e.maria, Amount: 10000, Date: asOf.AddDays(4), Channel: "sms"}); err != nil {
+		t.Fatalf("promise without an enrolment: %v", err)
+	}
+
+	q, err := e.svc.Menu(ctx, e.tenant, negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := e.svc.Accept(ctx, e.tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf}, OfferID: pick(t, &q.Menu, offer.KindInstallments).ID, Who: "d", WhoKind: "debtor", Channel: "portal"})
+	if err != nil || acc.Reminders == 0 {
+		t.Fatalf("accept: %+v %v", acc, err)
+	}
+	// A crash between the agreement's commit and its reminders.
+	if _, err := db.SQL().ExecContext(ctx, `DELETE FROM attempts WHERE step_id LIKE 'agreement-%'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.CheckBreaches(ctx, e.tenant, asOf); err != nil {
+		t.Fatal(err)
+	}
+	as, _ := db.AttemptsOfDebtor(ctx, e.tenant, e.jose, 100)
+	n := 0
+	for _, x := range as {
+		if strings.HasPrefix(x.StepID, "agreement-") {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Errorf("reminders not planned again")
+	}
+}

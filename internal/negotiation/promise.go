@@ -55,6 +55,9 @@ func (s *Service) AddPromise(ctx context.Context, tenant domain.TenantID, r Prom
 	if err != nil {
 		return res, err
 	}
+	if err := s.pauseJourneys(ctx, tenant, v, r); err != nil {
+		return res, err
+	}
 	channel, c, err := reminderContact(v.Contacts)
 	if errors.Is(err, errNoContact) {
 		return res, nil
@@ -172,4 +175,31 @@ func (s *Service) Run(ctx context.Context, asOf date.Date) ([]Report, error) {
 		out = append(out, rep)
 	}
 	return out, nil
+}
+
+// promiseSetter is the journey store's hook for promises: an enrolment
+// with a promise pauses until the date and then hands over to the
+// promise-broken journey (see internal/journey, stop "promise").
+type promiseSetter interface {
+	SetPromise(ctx context.Context, tenant domain.TenantID, debtID int64, until date.Date) error
+}
+
+// pauseJourneys tells the journeys of the promised debt (or of every open
+// debt, for a promise on the debtor as a whole) about the promise, up to
+// its date plus tolerance. A debt with no active enrolment is skipped.
+func (s *Service) pauseJourneys(ctx context.Context, tenant domain.TenantID, v store.Debtor360, r PromiseRequest) error {
+	js, ok := s.Store.(promiseSetter)
+	if !ok {
+		return nil
+	}
+	until := r.Date.AddDays(r.ToleranceDays)
+	for _, d := range v.Debts {
+		if (r.DebtID != 0 && d.ID != r.DebtID) || (r.DebtID == 0 && d.Status != domain.DebtOpen) {
+			continue
+		}
+		if err := js.SetPromise(ctx, tenant, d.ID, until); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("negotiation: promise on debt %d: %w", d.ID, err)
+		}
+	}
+	return nil
 }

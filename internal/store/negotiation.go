@@ -213,7 +213,8 @@ type NegotiationStore interface {
 	// the oldest one not fully paid), any excess to the next ones. A second
 	// call with the same (Source, SourceRef) changes nothing and returns
 	// duplicate=true. Payments to a broken or settled agreement are still
-	// booked (the money came) but credit no installment.
+	// booked (the money came) but credit no installment. The planned
+	// reminders of installments it pays in full are cancelled.
 	ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID, agreementID int64, number int, p domain.Payment) (AgreementPayment, bool, error)
 	// BreakAgreement marks an active agreement broken: each restoration's
 	// paid share is booked to its debt's open installments (source

@@ -461,9 +461,17 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 				}
 				left -= take
 				np := ins[i].paid + take
+				st := domain.StatusFor(ins[i].amount, np)
 				if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE agreement_installments SET paid = ?, status = ? WHERE tenant_id = ? AND agreement_id = ? AND number = ?`),
-					np, string(domain.StatusFor(ins[i].amount, np)), tenant, agreementID, ins[i].number); err != nil {
+					np, string(st), tenant, agreementID, ins[i].number); err != nil {
 					return err
+				}
+				if st == domain.InstallmentPaid {
+					// Nothing left to remind of this installment.
+					if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE attempts SET status = 'cancelled', last_error = ? WHERE tenant_id = ? AND enrolment_id = 0 AND debtor_id = ? AND step_id LIKE ? AND status IN ('planned', 'failed')`),
+						"installment paid", tenant, debtor, fmt.Sprintf("agreement-%d-inst-%d-d-%%", agreementID, ins[i].number)); err != nil {
+						return err
+					}
 				}
 			}
 		}

@@ -162,6 +162,13 @@ func RunNegotiation(t *testing.T, s NegotiationStore) {
 	})
 
 	t.Run("payments against an agreement are idempotent and spill over", func(t *testing.T) {
+		reminders := []store.Attempt{}
+		for _, n := range []int{1, 2} {
+			reminders = append(reminders, store.Attempt{DebtorID: jose, StepID: store.AgreementReminderStep(agreementID, n, 0), AnchorDate: made.AddMonths(n - 1), Channel: "sms", DueAt: time.Now().Add(time.Hour)})
+		}
+		if _, err := s.PlanAttempts(ctx, f.Tenant, reminders); err != nil {
+			t.Fatal(err)
+		}
 		p := domain.Payment{Source: domain.PaidPix, SourceRef: "e2e-1", Amount: 150000, PaidAt: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
 		ap, dup, err := s.ApplyAgreementPayment(ctx, f.Tenant, agreementID, -1, p)
 		if err != nil || dup || ap.Number != 1 || ap.Amount != 150000 {
@@ -180,6 +187,16 @@ func RunNegotiation(t *testing.T, s NegotiationStore) {
 		a, _ := s.Agreement(ctx, f.Tenant, agreementID)
 		if a.Paid != 150000 || a.Installments[0].Paid != 100000 || a.Installments[0].Status != domain.InstallmentPaid || a.Installments[1].Paid != 50000 || a.Installments[1].Status != domain.InstallmentPartial {
 			t.Errorf("after payment: paid %d %+v", a.Paid, a.Installments)
+		}
+		as, _ := s.AttemptsOfDebtor(ctx, f.Tenant, jose, 20)
+		for _, x := range as {
+			want := store.AttemptPlanned
+			if x.StepID == store.AgreementReminderStep(agreementID, 1, 0) {
+				want = store.AttemptCancelled // paid in full
+			}
+			if x.StepID != "manual-1" && x.Status != want {
+				t.Errorf("reminder %s is %s, want %s", x.StepID, x.Status, want)
+			}
 		}
 		ps, _ := s.AgreementPayments(ctx, f.Tenant, agreementID)
 		if len(ps) != 1 || !ps[0].PaidAt.Equal(p.PaidAt) {
