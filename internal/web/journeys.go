@@ -176,7 +176,7 @@ func (p *journeyPages) setStatus(w http.ResponseWriter, r *http.Request, c *Ctx)
 			return
 		}
 		if _, err := p.jb.PauseDispatch(r.Context(), store.Pause{TenantID: c.Tenant(), Scope: store.PauseJourney, Value: key,
-			Reason: "journey paused", Actor: p.actor(c)}); err != nil {
+			Reason: c.L.T("queue.reason_journey_paused"), Actor: p.actor(c)}); err != nil {
 			p.storeErr(w, r, c, err)
 			return
 		}

@@ -297,7 +297,7 @@ func TestDebtorAttempts(t *testing.T) {
 	// 08:00 local; the reasons say why not Saturday, in Portuguese.
 	due := a.DueAt.In(time.FixedZone("AMT", -4*3600))
 	for _, want := range []string{`id="attempt-` + itoa64(a.ID) + `"`, "d5-sms", "lembretes", "SMS", "Planejado",
-		"17/08/2026 " + due.Format("15:04"), "Não saiu no dia da etapa (15/08/2026) porque:", "fim de semana", "America/Manaus"} {
+		"seg. 17/08/2026 " + due.Format("15:04"), "Não saiu no dia da etapa (15/08/2026) porque:", "fim de semana", "America/Manaus"} {
 		if !strings.Contains(sec, want) {
 			t.Errorf("attempts section lacks %q", want)
 		}

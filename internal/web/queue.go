@@ -192,6 +192,9 @@ func attemptViews(l *Localizer, as []store.Attempt, loc *time.Location) []attemp
 	out := make([]attemptView, 0, len(as))
 	for _, a := range as {
 		v := attemptView{Attempt: a, Planned: l.TimeIn(a.DueAt, loc), Sent: l.TimeIn(a.SentAt, loc)}
+		if !a.DueAt.IsZero() && loc != nil {
+			v.Planned = l.T("weekday."+strings.ToLower(a.DueAt.In(loc).Weekday().String())) + " " + v.Planned
+		}
 		var pl struct {
 			Journey string `json:"journey"`
 		}
