@@ -277,3 +277,40 @@ func TestReturnFileBookedOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentPaymentsOfOneCharge: two different Pix paying the same
+// charge at the same moment (two webhook posts in parallel): one books, the
+// other finds the installment paid and goes to the queue.
+func TestConcurrentPaymentsOfOneCharge(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, db, "concurrent")
+		if err := db.SetBankAccount(ctx, f.Tenant, storetest.ItauAccount(f.Creditor.ID)); err != nil {
+			t.Fatal(err)
+		}
+		opens, _ := db.OpenAmounts(ctx, f.Tenant, debtorID(t, db, f, "52998224725"), 0)
+		iss, err := (&billing.Issuer{Store: db}).Issue(ctx, f.Tenant, []billing.Request{{Open: opens[0], Pix: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &reconcile.Reconciler{Store: db}
+		sink := reconcile.PixSink{R: r, Tenant: f.Tenant}
+		errs := make(chan error, 2)
+		for i := range 2 {
+			go func() {
+				_, err := sink.BookPix(ctx, pixapi.ReceivedPix{EndToEndID: fmt.Sprintf("E1234567820261124130%011d", i), TxID: iss[0].Pix.TxID, Amount: opens[0].Amount, Time: time.Now()})
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		ps, _ := db.Payments(ctx, f.Tenant, opens[0].DebtorID)
+		q, _ := db.QueueItems(ctx, f.Tenant, "open", 10)
+		if len(ps) != 1 || len(q) != 1 || q[0].Reason != store.QueuePaidAlready {
+			t.Errorf("payments %+v, queue %+v", ps, q)
+		}
+	})
+}

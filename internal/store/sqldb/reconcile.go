@@ -212,6 +212,18 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 	return c, nil
 }
 
+// lockBooking serialises a tenant's bookings on PostgreSQL: matching reads
+// what installments still owe and decides on it, so two transactions
+// deciding on the same installment at once could both book it in full.
+// (SQLite has one writer: Tx serialises already.)
+func (db *DB) lockBooking(ctx context.Context, tx *sql.Tx, tenant domain.TenantID) error {
+	if !db.pg {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7200, CAST($1 AS INTEGER))`, int64(tenant))
+	return err
+}
+
 // booking is one amount to apply to an installment inside a transaction.
 type booking struct {
 	source    domain.PaymentSource
@@ -431,6 +443,9 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 	}
 	at := now()
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockBooking(ctx, tx, tenant); err != nil {
+			return err
+		}
 		out = store.ReconcileOutcome{New: make([]bool, len(in))}
 		skip := make([]bool, len(in))
 		seen := make(map[string]bool, len(in))
@@ -591,6 +606,9 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 	at := now()
 	var it store.QueueItem
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockBooking(ctx, tx, tenant); err != nil {
+			return err
+		}
 		var err error
 		it, err = scanQueueItem(tx.QueryRowContext(ctx, db.Rebind(`SELECT `+queueCols+` FROM reconcile_items WHERE tenant_id = ? AND id = ?`), tenant, id), tenant)
 		if err != nil {
