@@ -396,9 +396,15 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		// The agreement row is locked on PostgreSQL so that concurrent
+		// payments add up instead of overwriting each other's installments.
+		lock := ""
+		if db.pg {
+			lock = " FOR UPDATE"
+		}
 		var debtor int64
 		var status string
-		if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT debtor_id, status FROM agreements WHERE tenant_id = ? AND id = ?`), tenant, agreementID).Scan(&debtor, &status); err != nil {
+		if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT debtor_id, status FROM agreements WHERE tenant_id = ? AND id = ?`+lock), tenant, agreementID).Scan(&debtor, &status); err != nil {
 			return notFound(err, fmt.Sprintf("agreement %d", agreementID))
 		}
 		type inst struct {

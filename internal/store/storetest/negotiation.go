@@ -211,6 +211,44 @@ func RunNegotiation(t *testing.T, s NegotiationStore) {
 		}
 	})
 
+	t.Run("concurrent payments add up", func(t *testing.T) {
+		a, _, err := s.CreateAgreement(ctx, f.Tenant, TestAgreement(jose, "offer-c", []int64{joseDebts["C-1001"].ID}, made, 1000, 1000))
+		if !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("C-1001 is in agreement %d already: %+v %v", agreementID, a, err)
+		}
+		// Maria's C-2003 is free: an agreement of 8 × R$ 1,00 paid by 8 at once.
+		b, _, err := s.CreateAgreement(ctx, f.Tenant, TestAgreement(maria, "offer-c", []int64{mariaDebts["C-2003"].ID}, made, 100, 100, 100, 100, 100, 100, 100, 100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 8)
+		for i := 0; i < 8; i++ {
+			go func(i int) {
+				_, _, err := s.ApplyAgreementPayment(ctx, f.Tenant, b.ID, -1, domain.Payment{Source: domain.PaidPix, SourceRef: "conc-" + itoa(int64(i)), Amount: 100})
+				errs <- err
+			}(i)
+		}
+		for i := 0; i < 8; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := s.Agreement(ctx, f.Tenant, b.ID)
+		var sum money.Money
+		for _, in := range got.Installments {
+			sum += in.Paid
+			if in.Status != domain.InstallmentPaid {
+				t.Errorf("installment %d is %s", in.Number, in.Status)
+			}
+		}
+		if got.Paid != 800 || sum != 800 {
+			t.Errorf("paid %d, installments %d", got.Paid, sum)
+		}
+		if changed, err := s.SettleAgreement(ctx, f.Tenant, b.ID, made); err != nil || !changed {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("breach reopens debts with the paid share and cancels reminders", func(t *testing.T) {
 		step := "agreement-" + itoa(agreementID) + "-inst-2-d-3"
 		if _, err := s.PlanAttempts(ctx, f.Tenant, []store.Attempt{{DebtorID: jose, StepID: step, AnchorDate: made.AddMonths(1), Channel: "sms", DueAt: time.Now().Add(time.Hour)}}); err != nil {
@@ -253,7 +291,7 @@ func RunNegotiation(t *testing.T, s NegotiationStore) {
 	})
 
 	t.Run("settle", func(t *testing.T) {
-		ids := []int64{mariaDebts["C-2002"].ID, mariaDebts["C-2003"].ID}
+		ids := []int64{mariaDebts["C-2002"].ID}
 		a, _, err := s.CreateAgreement(ctx, f.Tenant, TestAgreement(maria, "offer-m", ids, made, 50000))
 		if err != nil {
 			t.Fatal(err)
