@@ -139,7 +139,7 @@ func (s *Service) evaluate(ctx context.Context, tenant domain.TenantID, a store.
 		if rerr != nil {
 			return out, fmt.Errorf("agreement %d: %w", a.ID, rerr)
 		}
-		b := store.Breach{On: st.BrokenOn, First: st.FirstInstallment, Paid: st.Paid}
+		b := store.Breach{On: st.BrokenOn, First: st.FirstInstallment, Paid: st.Paid, Payments: len(pays)}
 		for _, r := range rs {
 			id, perr := strconv.ParseInt(r.DebtID, 10, 64)
 			if perr != nil {

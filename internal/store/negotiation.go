@@ -141,8 +141,12 @@ type Breach struct {
 	First        bool
 	Paid         money.Money
 	Restorations []Restoration
-	Summary      string          // for the timeline
-	Data         json.RawMessage // the engine's status and restorations
+	// Payments is how many payments of the agreement the decision saw
+	// (AgreementPayments): when another arrived meanwhile, BreakAgreement
+	// changes nothing and the next evaluation decides again.
+	Payments int
+	Summary  string          // for the timeline
+	Data     json.RawMessage // the engine's status and restorations
 }
 
 // PromiseStatus is where a promise to pay stands.

@@ -551,6 +551,21 @@ func (db *DB) BreakAgreement(ctx context.Context, tenant domain.TenantID, id int
 	at := now()
 	changed := false
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		lock := ""
+		if db.pg {
+			lock = " FOR UPDATE" // waits for a payment being booked
+		}
+		var st string
+		if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT status FROM agreements WHERE tenant_id = ? AND id = ?`+lock), tenant, id).Scan(&st); err != nil {
+			return notFound(err, fmt.Sprintf("agreement %d", id))
+		}
+		var seen int
+		if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM agreement_payments WHERE tenant_id = ? AND agreement_id = ?`), tenant, id).Scan(&seen); err != nil {
+			return err
+		}
+		if seen != b.Payments {
+			return nil // a payment arrived after the decision: decide again
+		}
 		debtor, ok, err := db.closeAgreement(ctx, tx, tenant, id, store.AgreementBroken, b.On, b.First, at)
 		if err != nil || !ok {
 			return err

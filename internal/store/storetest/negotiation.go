@@ -255,6 +255,11 @@ func RunNegotiation(t *testing.T, s NegotiationStore) {
 			t.Fatal(err)
 		}
 		b := store.Breach{On: date.New(2027, 1, 30), Paid: 150000, Restorations: []store.Restoration{{DebtID: c1001, Paid: 150000}}, Data: json.RawMessage(`{"state":"broken"}`)}
+		// Decided on no payments, but one was booked: nothing changes.
+		if changed, err := s.BreakAgreement(ctx, f.Tenant, agreementID, b); err != nil || changed {
+			t.Errorf("break on a stale view: %v %v", changed, err)
+		}
+		b.Payments = 1
 		if _, err := s.BreakAgreement(ctx, other.Tenant, agreementID, b); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("other tenant breaks: %v", err)
 		}
