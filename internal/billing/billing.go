@@ -311,9 +311,13 @@ func PDF(w io.Writer, iss Issued, d domain.Debtor, now time.Time) error {
 		return err
 	}
 	a := iss.Account
+	agency := a.Agency + " / " + a.Account
+	if a.Agency == "" {
+		agency = a.Agreement // convênio (Banco do Brasil) or código do beneficiário
+	}
 	addr := strings.TrimSpace(strings.Join(nonEmpty(d.Address.Street, d.Address.Number, d.Address.District, d.Address.City+"/"+d.Address.UF, d.Address.CEP), ", "))
 	doc := boletopdf.Document{
-		Barcode: bc, OurNumber: iss.FreeField.Display, AgencyCode: a.Agency + " / " + a.Account, Wallet: a.Wallet,
+		Barcode: bc, OurNumber: iss.FreeField.Display, AgencyCode: agency, Wallet: a.Wallet,
 		Beneficiary:    boletopdf.Party{Name: a.BeneficiaryName, Document: a.BeneficiaryDoc, Address: a.City},
 		Payer:          boletopdf.Party{Name: d.Name, Document: d.Document, Address: addr},
 		DocumentNumber: fmt.Sprintf("%s-%d", iss.Open.Contract, iss.Open.Number), Species: "DM", Accept: "N",
