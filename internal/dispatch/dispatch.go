@@ -230,6 +230,29 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		}
 		byTenant[c.TenantID] = append(byTenant[c.TenantID], c)
 	}
+	// Keep the lease while the batch runs, so that a slow provider does
+	// not let another worker take the batch over and send it twice.
+	stopExtend := make(chan struct{})
+	extended := make(chan struct{})
+	go func() {
+		defer close(extended)
+		tick := time.NewTicker(d.o.Lease / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stopExtend:
+				return
+			case <-tick.C:
+				until := d.o.Now().UTC().Add(d.o.Lease)
+				for _, t := range tenants {
+					if _, err := d.s.ExtendLease(bctx, t, token, until); err != nil {
+						d.o.Log.Warn("dispatch: extend lease", "tenant", t, "err", err)
+					}
+				}
+			}
+		}
+	}()
+	defer func() { close(stopExtend); <-extended }()
 	var st Stats
 	st.Claimed = len(claimed)
 	var firstErr error

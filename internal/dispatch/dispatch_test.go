@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -272,7 +273,49 @@ func TestDispatch(t *testing.T) {
 			}
 		})
 
+		t.Run("a slow provider keeps its lease", func(t *testing.T) {
+			e := newEnv(t, db, dispatch.Options{})
+			slow := sink.New(0)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				time.Sleep(2500 * time.Millisecond)
+				slow.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			c := &clock{time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)}
+			real0 := time.Now()
+			now := func() time.Time { return c.t.Add(time.Since(real0)) }
+			d, err := dispatch.New(db, dispatch.Options{Channels: map[string]channel.Channel{"sms": channel.NewHTTP("slow", srv.URL)}, Lease: time.Second, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := e.plan("sms", "+5511987654321", func(a *store.Attempt, p *journey.Payload) { a.DueAt = c.t.Add(-time.Minute) })
+			done := make(chan error)
+			go func() { _, err := d.RunOnce(ctx); done <- err }()
+			for deadline := time.Now().Add(5 * time.Second); e.attempt(id).Status != store.AttemptSending; time.Sleep(2 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("never claimed: %+v", e.attempt(id))
+				}
+			}
+			// Meanwhile another worker keeps trying to take the batch over,
+			// well past the first lease.
+			rival := 0
+			for deadline := time.Now().Add(2200 * time.Millisecond); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				cs, err := db.ClaimAttempts(ctx, store.Claim{Now: now(), Lease: time.Minute, Limit: 10, Token: "rival", Channels: []string{"sms"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rival += len(cs)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if a := e.attempt(id); rival != 0 || a.Status != store.AttemptSent {
+				t.Fatalf("rival took %d; attempt %+v", rival, a)
+			}
+		})
+
 		t.Run("kill switch holds claimed attempts", func(t *testing.T) {
+			e := newEnv(t, db, dispatch.Options{})
 			e.clock.t = time.Date(2026, 12, 2, 13, 0, 0, 0, time.UTC)
 			defer func() { e.clock.t = t0 }()
 			if _, err := db.PauseDispatch(ctx, store.Pause{TenantID: e.tenant, Scope: store.PauseChannel, Value: "sms"}); err != nil {

@@ -119,6 +119,10 @@ type DispatchStore interface {
 	// worker is left to it, so results and events are written once. It
 	// returns the ids that changed.
 	SettleAttempts(ctx context.Context, tenant domain.TenantID, token string, now time.Time, s []Settled) ([]int64, error)
+	// ExtendLease moves the lease of a tenant's attempts still sending
+	// under token to until, for batches that outlast their lease (slow
+	// providers); it returns how many it extended.
+	ExtendLease(ctx context.Context, tenant domain.TenantID, token string, until time.Time) (int, error)
 	// SendFacts reads what the send-time policy check needs; the history
 	// leaves out attempts under token (the caller's own batch, which it
 	// counts itself as it decides).
@@ -144,6 +148,15 @@ type DispatchStore interface {
 	// send time for an attempt (nil before dispatch decided), for
 	// `regua explain attempt` beside the plan-time Decision.
 	SendDecision(ctx context.Context, tenant domain.TenantID, attemptID int64) (json.RawMessage, error)
+
+	// StuckAttempts lists a tenant's attempts in a status (parked,
+	// failed, held …), newest first, for operators.
+	StuckAttempts(ctx context.Context, tenant domain.TenantID, status AttemptStatus, channel string, limit int) ([]Attempt, error)
+	// Requeue puts parked (or failed) attempts of a tenant back to planned,
+	// due at once, with their tries reset: after a provider outage or a
+	// fixed configuration. Zero ids take every attempt of the channel
+	// (every channel when empty). It returns how many it requeued.
+	Requeue(ctx context.Context, tenant domain.TenantID, from AttemptStatus, channel string, ids []int64, now time.Time) (int, error)
 
 	// QueueCounts counts a tenant's attempts by channel and status.
 	QueueCounts(ctx context.Context, tenant domain.TenantID, now time.Time) ([]QueueCount, error)

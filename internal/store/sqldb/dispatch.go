@@ -603,3 +603,57 @@ func (db *DB) SendDecision(ctx context.Context, tenant domain.TenantID, id int64
 	}
 	return json.RawMessage(raw.String), nil
 }
+
+func (db *DB) ExtendLease(ctx context.Context, tenant domain.TenantID, token string, until time.Time) (int, error) {
+	res, err := db.Exec(ctx, `UPDATE attempts SET lease_until = ? WHERE tenant_id = ? AND status = 'sending' AND lease_token = ?`, until.UTC(), tenant, token)
+	if err != nil {
+		return 0, fmt.Errorf("extend lease of tenant %d: %w", tenant, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+func (db *DB) StuckAttempts(ctx context.Context, tenant domain.TenantID, status store.AttemptStatus, channel string, limit int) ([]store.Attempt, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	q, args := `SELECT `+attemptCols+` FROM attempts WHERE tenant_id = ? AND status = ?`, []any{tenant, string(status)}
+	if channel != "" {
+		q += ` AND channel = ?`
+		args = append(args, channel)
+	}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(q+` ORDER BY id DESC LIMIT ?`), append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("%s attempts of tenant %d: %w", status, tenant, err)
+	}
+	defer rows.Close()
+	var out []store.Attempt
+	for rows.Next() {
+		a, err := ScanAttempt(rows, tenant)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) Requeue(ctx context.Context, tenant domain.TenantID, from store.AttemptStatus, channel string, ids []int64, now time.Time) (int, error) {
+	if from != store.AttemptParked && from != store.AttemptFailed {
+		return 0, fmt.Errorf("requeue: from %q: want parked or failed", from)
+	}
+	q, args := `UPDATE attempts SET status = 'planned', tries = 0, due_at = ?, last_error = 'requeued: ' || last_error WHERE tenant_id = ? AND status = ?`, []any{now.UTC(), tenant, string(from)}
+	if channel != "" {
+		q += ` AND channel = ?`
+		args = append(args, channel)
+	}
+	if len(ids) > 0 {
+		q += ` AND id IN (` + sqlIDs(ids) + `)`
+	}
+	res, err := db.Exec(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("requeue %s attempts of tenant %d: %w", from, tenant, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}

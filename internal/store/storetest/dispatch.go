@@ -214,6 +214,52 @@ func RunDispatch(t *testing.T, s DispatchStore) {
 		}
 	})
 
+	t.Run("operators see and requeue parked attempts", func(t *testing.T) {
+		ps, err := s.StuckAttempts(ctx, a.Tenant, store.AttemptParked, "", 10)
+		if err != nil || len(ps) != 1 || ps[0].ID != a2 || ps[0].LastError != "gave up" {
+			t.Fatalf("parked %+v %v", ps, err)
+		}
+		if ps, _ := s.StuckAttempts(ctx, a.Tenant, store.AttemptParked, "email", 10); len(ps) != 0 {
+			t.Errorf("parked e-mails %+v", ps)
+		}
+		if ps, _ := s.StuckAttempts(ctx, b.Tenant, store.AttemptParked, "", 10); len(ps) != 0 {
+			t.Errorf("B sees A's parked %+v", ps)
+		}
+		if n, err := s.Requeue(ctx, b.Tenant, store.AttemptParked, "", []int64{a2}, t0); err != nil || n != 0 {
+			t.Errorf("B requeued A's: %d %v", n, err)
+		}
+		if _, err := s.Requeue(ctx, a.Tenant, store.AttemptSent, "", nil, t0); err == nil {
+			t.Error("requeue of sent attempts accepted")
+		}
+		if n, err := s.Requeue(ctx, a.Tenant, store.AttemptParked, "sms", []int64{a2}, t0.Add(time.Minute)); err != nil || n != 1 {
+			t.Fatalf("requeue %d %v", n, err)
+		}
+		got, _ := s.Attempt(ctx, a.Tenant, a2)
+		if got.Status != store.AttemptPlanned || got.Tries != 0 || !got.DueAt.Equal(t0.Add(time.Minute)) || got.LastError != "requeued: gave up" {
+			t.Errorf("requeued %+v", got)
+		}
+		// Park it again for the counts below.
+		cs := claim(t0.Add(time.Minute), "tok-3b", 1, "sms")
+		if len(cs) != 1 || cs[0].ID != a2 {
+			t.Fatalf("claim requeued: %+v", cs)
+		}
+		if n, err := s.ExtendLease(ctx, b.Tenant, "tok-3b", t0.Add(3*time.Hour)); err != nil || n != 0 {
+			t.Errorf("B extended A's lease: %d %v", n, err)
+		}
+		if n, err := s.ExtendLease(ctx, a.Tenant, "tok-3b", t0.Add(3*time.Hour)); err != nil || n != 1 {
+			t.Errorf("extend: %d %v", n, err)
+		}
+		if cs := claim(t0.Add(2*time.Hour), "tok-3c", 10, "sms"); len(ids(cs)) != 1 || ids(cs)[a2].ID != 0 {
+			t.Errorf("extended lease taken over (or b1 not rescued): %v", ids(cs))
+		}
+		s.SettleAttempts(ctx, a.Tenant, "tok-3b", t0, []store.Settled{{ID: a2, Status: store.AttemptParked, Error: "gave up"}})
+		// b1's fresh claim above stays for the expired-lease test: release it.
+		s.SettleAttempts(ctx, b.Tenant, "tok-3c", t0, []store.Settled{{ID: b1, Status: store.AttemptPlanned, DueAt: t0.Add(-4 * time.Minute)}})
+		if cs := claim(t0, "tok-1", 10, "sms"); len(cs) != 1 || cs[0].ID != b1 {
+			t.Fatalf("re-claim b1 under tok-1: %v", ids(cs))
+		}
+	})
+
 	t.Run("expired lease", func(t *testing.T) {
 		// b1 is still "sending" under tok-1 (its worker "died"). Before the
 		// lease ends nobody takes it; after, a new claim does.
@@ -221,7 +267,7 @@ func RunDispatch(t *testing.T, s DispatchStore) {
 			t.Fatalf("live lease taken: %v", ids(cs))
 		}
 		cs := claim(t0.Add(2*time.Hour), "tok-4", 10, "sms")
-		if len(cs) != 1 || cs[0].ID != b1 || cs[0].Tries != 2 || cs[0].TenantID != b.Tenant {
+		if len(cs) != 1 || cs[0].ID != b1 || cs[0].Tries != 3 || cs[0].TenantID != b.Tenant { // claims by tok-1, tok-3c (released: not a try), tok-1, tok-4
 			t.Fatalf("rescue: %+v", cs)
 		}
 		if ch, _ := s.SettleAttempts(ctx, b.Tenant, "tok-1", t0, []store.Settled{{ID: b1, Status: store.AttemptSent}}); len(ch) != 0 {
