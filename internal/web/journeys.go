@@ -105,6 +105,14 @@ type journeyView struct {
 	Variants []store.VariantResult
 	Paused   bool // a dispatch kill switch holds this journey's attempts
 	Bad      string
+	Versions []versionRow
+}
+
+type versionRow struct {
+	Version int
+	Author  string
+	At      string
+	Shown   bool
 }
 
 func (p *journeyPages) show(w http.ResponseWriter, r *http.Request, c *Ctx) {
@@ -113,12 +121,23 @@ func (p *journeyPages) show(w http.ResponseWriter, r *http.Request, c *Ctx) {
 		p.storeErr(w, r, c, err)
 		return
 	}
-	v, err := p.jb.JourneyVersion(r.Context(), c.Tenant(), j.ID, 0)
+	// ?version=n shows an earlier version; the current one by default.
+	n, _ := strconv.Atoi(r.URL.Query().Get("version"))
+	v, err := p.jb.JourneyVersion(r.Context(), c.Tenant(), j.ID, max(n, 0))
 	if err != nil {
 		p.storeErr(w, r, c, err)
 		return
 	}
 	view := journeyView{J: j, V: v, Author: v.Author}
+	// The latest versions, newest first, for the history list.
+	for k := j.Version; k >= 1 && k > j.Version-20; k-- {
+		hv, err := p.jb.JourneyVersion(r.Context(), c.Tenant(), j.ID, k)
+		if err != nil {
+			p.storeErr(w, r, c, err)
+			return
+		}
+		view.Versions = append(view.Versions, versionRow{Version: hv.Version, Author: hv.Author, At: c.L.Time(hv.CreatedAt), Shown: hv.Version == v.Version})
+	}
 	if cj, err := journey.CompileBytes(v.Definition); err != nil {
 		view.Bad = err.Error()
 		if d, err := journey.ParseBytes(v.Definition); err == nil {
@@ -140,9 +159,16 @@ func (p *journeyPages) show(w http.ResponseWriter, r *http.Request, c *Ctx) {
 		view.Paused = view.Paused || (ps.Scope == store.PauseJourney && ps.Value == j.Key)
 	}
 	if users, err := p.st.Users(r.Context(), c.Tenant()); err == nil {
+		names := map[string]string{}
 		for _, u := range users {
-			if "user:"+strconv.FormatInt(u.ID, 10) == v.Author {
-				view.Author = u.Name
+			names["user:"+strconv.FormatInt(u.ID, 10)] = u.Name
+		}
+		if nm, ok := names[v.Author]; ok {
+			view.Author = nm
+		}
+		for i, hv := range view.Versions {
+			if nm, ok := names[hv.Author]; ok {
+				view.Versions[i].Author = nm
 			}
 		}
 	}

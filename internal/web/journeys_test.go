@@ -189,6 +189,18 @@ func TestJourneyEditor(t *testing.T) {
 	if !strings.Contains(string(v1.Definition), `"dpd >= -10 and not agreement"`) {
 		t.Error("version 1 changed")
 	}
+	// The history lists both versions; an earlier one can be read.
+	r = c.get("/journeys/lembretes")
+	if !strings.Contains(r.Body, `href="/journeys/lembretes?version=1"`) || !strings.Contains(r.Body, "dpd &gt;= -5") {
+		t.Error("journey page lacks the history or the current version")
+	}
+	r = c.get("/journeys/lembretes?version=1")
+	if !strings.Contains(r.Body, "dpd &gt;= -10 and not agreement") || !strings.Contains(r.Body, "versão antiga; a atual é a 2") {
+		t.Error("version 1 not shown as an earlier version")
+	}
+	if r := c.get("/journeys/lembretes?version=9"); r.Code != http.StatusNotFound {
+		t.Errorf("version 9: %d", r.Code)
+	}
 
 	// Activate, pause (planning stops and sending is held), activate.
 	if r := c.post("/journeys/lembretes/status", url.Values{"status": {"active"}}); r.Code != http.StatusSeeOther {
