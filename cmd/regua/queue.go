@@ -28,11 +28,13 @@ func init() {
 			return queueStatus(ctx, env, args)
 		}
 		return subcommands(ctx, env, "queue", args, map[string]func(context.Context, *cliEnv, []string) error{
-			"status": queueStatus,
-			"pause":  func(ctx context.Context, env *cliEnv, args []string) error { return queuePause(ctx, env, args, true) },
-			"resume": func(ctx context.Context, env *cliEnv, args []string) error { return queuePause(ctx, env, args, false) },
-			"limit":  queueLimit,
-			"work":   queueWork,
+			"status":  queueStatus,
+			"pause":   func(ctx context.Context, env *cliEnv, args []string) error { return queuePause(ctx, env, args, true) },
+			"resume":  func(ctx context.Context, env *cliEnv, args []string) error { return queuePause(ctx, env, args, false) },
+			"limit":   queueLimit,
+			"work":    queueWork,
+			"list":    queueList,
+			"requeue": queueRequeue,
 		})
 	}})
 }
@@ -202,6 +204,86 @@ func queuePause(ctx context.Context, env *cliEnv, args []string, pause bool) err
 		return err
 	}
 	fmt.Fprintf(env.stdout, "resumed %s %s: %d attempts released\n", scope, value, n)
+	return nil
+}
+
+// queueList shows attempts that need an operator's eye: parked (with the
+// reason), failed awaiting retry, held behind a kill switch.
+func queueList(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "queue list")
+	qe := queueFlags(env, fs)
+	status := fs.String("status", "parked", "parked, failed, held, sending, planned, cancelled or sent")
+	ch := fs.String("channel", "", "only this channel")
+	limit := fs.Int("limit", 50, "at most this many, newest first")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ok := false
+	for _, st := range queueStatuses {
+		ok = ok || string(st) == *status
+	}
+	if !ok {
+		return usagef("--status %q: want one of parked, failed, held, sending, planned, cancelled, sent", *status)
+	}
+	db, tenant, err := qe.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	as, err := db.StuckAttempts(ctx, tenant, store.AttemptStatus(*status), *ch, *limit)
+	if err != nil {
+		return err
+	}
+	if len(as) == 0 {
+		fmt.Fprintf(env.stdout, "no %s attempts\n", *status)
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "attempt\tchannel\tdebtor\tstep\ttries\tdue\treason")
+	for _, a := range as {
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d\t%s\t%s\n", a.ID, a.Channel, a.DebtorID, orDash(a.StepID), a.Tries, a.DueAt.Format("2006-01-02 15:04"), orDash(a.LastError))
+	}
+	return tw.Flush()
+}
+
+// queueRequeue gives parked or failed attempts another go.
+func queueRequeue(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "queue requeue")
+	qe := queueFlags(env, fs)
+	from := fs.String("from", "parked", "parked or failed")
+	ch := fs.String("channel", "", "only this channel")
+	idsS := fs.String("id", "", "only these attempts (comma-separated ids)")
+	all := fs.Bool("all", false, "every matching attempt (required without --id, as a guard)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var ids []int64
+	for _, f := range strings.Split(*idsS, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return usagef("--id %q: want attempt ids separated by commas", *idsS)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 && !*all {
+		return usagef("queue requeue: give --id or --all")
+	}
+	if *from != string(store.AttemptParked) && *from != string(store.AttemptFailed) {
+		return usagef("--from %q: want parked or failed", *from)
+	}
+	db, tenant, err := qe.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Requeue(ctx, tenant, store.AttemptStatus(*from), *ch, ids, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "requeued %d %s attempts: due now, tries reset; the policy decides again at send time\n", n, *from)
 	return nil
 }
 

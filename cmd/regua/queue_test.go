@@ -46,6 +46,13 @@ func TestQueueCommands(t *testing.T) {
 		{[]string{"queue", "resume", "--db", path, "--channel", "sms"}, 2, nil},
 		{[]string{"queue", "work", "--db", path, "--channel-url", srv.URL, "--until-empty", "--clock", clock, "--log-level", "warn"}, 0, []string{"sent 2,"}},
 		{[]string{"queue", "--db", path, "--json"}, 0, []string{`"Status": "sent"`, `"Count": 2`, `"limits"`}},
+		{[]string{"queue", "list", "--db", path}, 0, []string{"no parked attempts"}},
+		{[]string{"queue", "list", "--db", path, "--status", "sent", "--channel", "sms"}, 0, []string{"attempt", "bench-0", "bench-4"}},
+		{[]string{"queue", "list", "--db", path, "--status", "lost"}, 2, nil},
+		{[]string{"queue", "requeue", "--db", path}, 2, nil},
+		{[]string{"queue", "requeue", "--db", path, "--id", "x"}, 2, nil},
+		{[]string{"queue", "requeue", "--db", path, "--all", "--from", "sent"}, 2, nil},
+		{[]string{"queue", "requeue", "--db", path, "--all"}, 0, []string{"requeued 0 parked attempts"}},
 	}
 	for _, s := range steps {
 		code, out, errOut := runCLI(t, s.args...)
@@ -56,6 +63,27 @@ func TestQueueCommands(t *testing.T) {
 			if !strings.Contains(out, w) {
 				t.Errorf("regua %v: output lacks %q:\n%s", s.args, w, out)
 			}
+		}
+	}
+	// An operator finds a parked attempt and gives it another go.
+	db, err = sqldb.Open(ctx, path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`UPDATE attempts SET status = 'parked', last_error = 'provider sink: permanent failure (http 422)' WHERE id = 3`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, s := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"queue", "list", "--db", path}, "permanent failure (http 422)"},
+		{[]string{"queue", "requeue", "--db", path, "--id", "3"}, "requeued 1 parked attempts"},
+		{[]string{"queue", "list", "--db", path, "--status", "planned"}, "requeued: provider sink"},
+	} {
+		if code, out, errOut := runCLI(t, s.args...); code != 0 || !strings.Contains(out, s.want) {
+			t.Errorf("regua %v: code %d out %q err %q; want %q", s.args, code, out, errOut, s.want)
 		}
 	}
 	if st := sk.Stats(); st.Unique != 8 || st.Duplicates != 0 {
