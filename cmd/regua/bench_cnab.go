@@ -151,9 +151,12 @@ func benchIssueBoletos(ctx context.Context, db *sqldb.DB, tenant domain.TenantID
 	issued := 0
 	var lastID int64
 	for issued < limit {
+		// CROSS JOIN and "+ 0" keep SQLite on the primary key of
+		// installments: the tenant's index would make every chunk a scan of
+		// all installments (PostgreSQL plans this as a plain join).
 		rows, err := db.SQL().QueryContext(ctx, db.Rebind(`SELECT i.id, d.debtor_id, d.id, p.creditor_id, d.contract_number, i.number, i.amount - i.paid, i.due_date
-			FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id JOIN portfolios p ON p.tenant_id = d.tenant_id AND p.id = d.portfolio_id
-			WHERE i.tenant_id = ? AND i.id > ? AND i.status IN ('open', 'partial') AND i.amount > i.paid ORDER BY i.id LIMIT ?`), tenant, lastID, min(chunk, limit-issued))
+			FROM installments i CROSS JOIN debts d CROSS JOIN portfolios p
+			WHERE d.tenant_id = i.tenant_id AND d.id = i.debt_id AND p.tenant_id = d.tenant_id AND p.id = d.portfolio_id AND i.tenant_id + 0 = ? AND i.id > ? AND i.status IN ('open', 'partial') AND i.amount > i.paid ORDER BY i.id LIMIT ?`), tenant, lastID, min(chunk, limit-issued))
 		if err != nil {
 			return issued, err
 		}
@@ -192,7 +195,7 @@ func benchWriteReturn(ctx context.Context, db *sqldb.DB, tenant domain.TenantID,
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
-	rows, err := db.SQL().QueryContext(ctx, db.Rebind(`SELECT our_number, amount, due_date FROM charges WHERE tenant_id = ? AND kind = 'boleto' AND status = 'active' ORDER BY id`), tenant)
+	rows, err := db.SQL().QueryContext(ctx, db.Rebind(`SELECT our_number, amount, due_date FROM charges WHERE tenant_id + 0 = ? AND kind = 'boleto' AND status = 'active' ORDER BY id`), tenant)
 	if err != nil {
 		return cnab.FileInfo{}, err
 	}

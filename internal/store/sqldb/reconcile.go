@@ -96,6 +96,9 @@ func (db *DB) execIn(ctx context.Context, tx *sql.Tx, q string, fixed []any, key
 }
 
 const matchCols = chargeCols + `, COALESCE(i.amount - i.paid, 0), COALESCE(i.status, ''), COALESCE(d.contract_number, ''), COALESCE(i.number, 0)`
+
+// The "<> ”" conditions of the queries using matchFrom let the planner
+// use the partial unique indexes on txid and nosso número.
 const matchFrom = ` FROM charges c LEFT JOIN installments i ON i.tenant_id = c.tenant_id AND i.id = c.installment_id
 	LEFT JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE c.tenant_id = ? `
 
@@ -128,7 +131,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 			byBank[p.Bank] = append(byBank[p.Bank], p.OurNumber)
 		}
 	}
-	if err := db.selectIn(ctx, tx, `SELECT `+matchCols+matchFrom+` AND c.txid IN (%s)`, []any{tenant}, txids, func(r *sql.Rows) error {
+	if err := db.selectIn(ctx, tx, `SELECT `+matchCols+matchFrom+` AND c.txid <> '' AND c.txid IN (%s)`, []any{tenant}, txids, func(r *sql.Rows) error {
 		m, err := scanMatch(r, tenant)
 		c.ByTxID[m.TxID] = m
 		return err
@@ -141,7 +144,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 	}
 	sort.Strings(banks)
 	for _, bank := range banks {
-		if err := db.selectIn(ctx, tx, `SELECT `+matchCols+matchFrom+` AND c.bank = ? AND c.our_number IN (%s)`, []any{tenant, bank}, byBank[bank], func(r *sql.Rows) error {
+		if err := db.selectIn(ctx, tx, `SELECT `+matchCols+matchFrom+` AND c.bank = ? AND c.our_number <> '' AND c.our_number IN (%s)`, []any{tenant, bank}, byBank[bank], func(r *sql.Rows) error {
 			m, err := scanMatch(r, tenant)
 			c.ByOurNumber[m.Bank+"/"+m.OurNumber] = m
 			return err
