@@ -147,6 +147,8 @@ func TestBrowserJourneys(t *testing.T) {
 	wantIn("calendar", cal, "07/08/2026", "d-3-email", "15/08/2026", "d5-sms", "D+5", "ter. 18/08/2026", "adiado", "fim de semana")
 	wantIn("facts", text("facts", "#preview-facts"), "10/08/2026", "America/Manaus")
 	run("preview shot", shot("journey-preview"))
+	run("preview phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#calendar`)), shot("journey-preview-phone"), chromedp.ResetViewport())
 
 	// Activate, then pause at once.
 	run("back", chromedp.Navigate(base+"/journeys/lembrete-pix"), chromedp.WaitVisible(chromedp.CSS(`#activate-journey`)),
