@@ -17,6 +17,7 @@ import (
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/negotiation"
+	"github.com/regua/regua/internal/offer"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
 )
@@ -127,6 +128,9 @@ type menuFlags struct {
 	debtor, creditor, debts, locale *string
 	asOf                            asOfFlag
 	firstDue                        *string
+	payWhatYouCan                   *string
+	except, approvedBy, role        *string
+	base                            *string
 }
 
 func addMenuFlags(fs *flag.FlagSet) *menuFlags {
@@ -137,6 +141,11 @@ func addMenuFlags(fs *flag.FlagSet) *menuFlags {
 	m.locale = fs.String("locale", "", "pt-BR, es or en (default: the debtor's)")
 	m.firstDue = fs.String("first-due", "", "first due date the debtor chose, inside the policy window")
 	fs.Var(&m.asOf, "as-of", "date of the computation (default today in Brazil)")
+	m.payWhatYouCan = fs.String("pay-what-you-can", "", "add a pay-what-you-can offer of this amount a month")
+	m.base = fs.String("base", "", "exception: the offer id to lower")
+	m.except = fs.String("except", "", "exception: the negotiated amount, below the policy (needs --base, --role)")
+	m.approvedBy = fs.String("approved-by", "cli:"+os.Getenv("USER"), "exception: who approves it")
+	m.role = fs.String("role", "", "exception: agent or supervisor")
 	return m
 }
 
@@ -150,6 +159,20 @@ func (m *menuFlags) request(ctx context.Context, s *sqldb.DB, tenant domain.Tena
 		if r.FirstDue, err = date.Parse(*m.firstDue); err != nil {
 			return r, usagef("--first-due: %v", err)
 		}
+	}
+	if *m.payWhatYouCan != "" {
+		a, err := money.Parse(*m.payWhatYouCan)
+		if err != nil || a <= 0 {
+			return r, usagef("--pay-what-you-can %q: want a positive amount", *m.payWhatYouCan)
+		}
+		r.PayWhatYouCan = a
+	}
+	if *m.except != "" || *m.base != "" {
+		a, err := money.Parse(*m.except)
+		if err != nil || a <= 0 || *m.base == "" || (*m.role != "agent" && *m.role != "supervisor") {
+			return r, usagef("an exception needs --base OFFER, --except AMOUNT (positive) and --role agent|supervisor")
+		}
+		r.Exception = &negotiation.Exception{Base: *m.base, Negotiated: a, ApprovedBy: *m.approvedBy, Role: offer.Role(*m.role)}
 	}
 	if *m.debts != "" {
 		v, err := s.Debtor360(ctx, tenant, id, 1)
@@ -230,7 +253,14 @@ func agreementOffers(ctx context.Context, env *cliEnv, args []string) error {
 	fmt.Fprintln(env.stdout)
 	for i := range q.Menu.Offers {
 		o := &q.Menu.Offers[i]
-		fmt.Fprintf(env.stdout, "%d. %s  [offer %s]\n", o.Rank, o.Title(loc), o.ID)
+		mark := ""
+		if q.Added != nil && q.Added.ID == o.ID {
+			mark = "  (added)"
+			if o.Exception != nil {
+				mark = fmt.Sprintf("  (exception: %s beyond the policy, approved by %s as %s)", o.Exception.ExtraValue.Format(loc), o.Exception.ApprovedBy, o.Exception.Role)
+			}
+		}
+		fmt.Fprintf(env.stdout, "%d. %s  [offer %s]%s\n", o.Rank, o.Title(loc), o.ID, mark)
 		for _, line := range strings.Split(q.Menu.Text(o, loc), "\n") {
 			fmt.Fprintln(env.stdout, "   "+line)
 		}

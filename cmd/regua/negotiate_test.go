@@ -77,6 +77,22 @@ func TestAgreementCLI(t *testing.T) {
 		t.Fatalf("menu: %+v", menu)
 	}
 
+	var fullID string
+	for _, o := range menu.Offers {
+		if o.Offer.Kind == "full" {
+			fullID = o.ID
+		}
+	}
+	if out := run(0, "agreement", "offers", "--debtor", "52998224725", "--as-of", "2026-11-24", "--base", fullID, "--except", "2950,00", "--role", "agent", "--approved-by", "user:9"); !strings.Contains(out, "approved by user:9 as agent") {
+		t.Errorf("exception: %s", out)
+	}
+	if out := run(1, "agreement", "offers", "--debtor", "52998224725", "--as-of", "2026-11-24", "--base", fullID, "--except", "2000,00", "--role", "supervisor"); !strings.Contains(out, "beyond every approval limit") {
+		t.Errorf("exception too big: %s", out)
+	}
+	run(2, "agreement", "offers", "--debtor", "52998224725", "--except", "2000,00")
+	if out := run(0, "agreement", "offers", "--debtor", "52998224725", "--as-of", "2026-11-24", "--pay-what-you-can", "300,00"); !strings.Contains(out, "(added)") {
+		t.Errorf("pay what you can: %s", out)
+	}
 	run(2, "agreement", "accept", "--debtor", "52998224725")
 	at := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC).Format(time.RFC3339)
 	out = run(0, "agreement", "accept", "--debtor", "52998224725", "--offer", offerID, "--as-of", "2026-11-24", "--accepted-at", at, "--channel", "phone", "--who", "user:1")

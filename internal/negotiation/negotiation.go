@@ -97,6 +97,22 @@ type MenuRequest struct {
 	Budget   *afford.Budget // when the debtor shared one
 	Segment  string
 	Score    int
+	// PayWhatYouCan adds a "pay what you can" offer for this amount a month
+	// (the debtor typed it), when the policy has that option.
+	PayWhatYouCan money.Money
+	// Exception adds an offer below the policy, approved by an agent or a
+	// supervisor within the policy's approval limits.
+	Exception *Exception
+}
+
+// Exception lowers one offer of the menu (Base, its id) to Negotiated,
+// approved by ApprovedBy in Role (agent or supervisor): the caller vouches
+// for the role (the web checks the user's).
+type Exception struct {
+	Base       string
+	Negotiated money.Money
+	ApprovedBy string
+	Role       offer.Role
 }
 
 // Quote is a menu with what it was computed from.
@@ -108,6 +124,8 @@ type Quote struct {
 	DebtIDs   []int64 // the open debts the menu covers, in id order
 	Creditor  string
 	PolicyDoc int // version of the tenant's stored policy file
+	// Added is the offer PayWhatYouCan or Exception added to the menu.
+	Added *offer.Offer
 }
 
 // ErrNoPolicies is returned when the tenant has stored no offer policies.
@@ -229,6 +247,32 @@ func (s *Service) Menu(ctx context.Context, tenant domain.TenantID, r MenuReques
 		return nil, fmt.Errorf("negotiation: debtor %d: %w", r.DebtorID, err)
 	}
 	q.Menu = m
+	if r.PayWhatYouCan > 0 {
+		o, err := q.Menu.PayWhatYouCan(r.PayWhatYouCan)
+		if err != nil {
+			return nil, fmt.Errorf("negotiation: pay what you can: %w", err)
+		}
+		q.Added = &o
+	}
+	if x := r.Exception; x != nil {
+		base, err := q.Menu.Offer(x.Base)
+		if err != nil {
+			return nil, fmt.Errorf("negotiation: exception: %w", err)
+		}
+		if x.Role != offer.RoleAgent && x.Role != offer.RoleSupervisor {
+			return nil, fmt.Errorf("negotiation: exception: role %q, want agent or supervisor", x.Role)
+		}
+		if x.Negotiated <= 0 || x.Negotiated >= base.Negotiated {
+			return nil, fmt.Errorf("negotiation: exception: %s must be below the offer's negotiated %s", x.Negotiated.Format("pt-BR"), base.Negotiated.Format("pt-BR"))
+		}
+		o, err := q.Menu.Except(base, x.Negotiated, x.ApprovedBy, x.Role)
+		if err != nil {
+			return nil, fmt.Errorf("negotiation: %w", err)
+		}
+		// Accept finds offers in the menu: the exception joins it.
+		q.Menu.Offers = append(q.Menu.Offers, o)
+		q.Added = &q.Menu.Offers[len(q.Menu.Offers)-1]
+	}
 	return q, nil
 }
 

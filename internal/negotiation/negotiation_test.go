@@ -453,3 +453,65 @@ func TestPromisePausesJourneyAndRemindersReplanned(t *testing.T) {
 		t.Errorf("reminders not planned again")
 	}
 }
+
+// Agents lower an offer within their approval limit; the debtor's own
+// monthly amount becomes an offer; both can be accepted like any other.
+func TestExceptionAndPayWhatYouCan(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, storetest.SQLite(t))
+	base := negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf}
+	q, err := e.svc.Menu(ctx, e.tenant, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := pick(t, &q.Menu, offer.KindFull)
+	// The demo policy lets an agent give 5% of the amount owed beyond it.
+	small := full.Negotiated - q.Menu.Owed/50
+	big := full.Negotiated - q.Menu.Owed/10
+	tooMuch := base
+	tooMuch.Exception = &negotiation.Exception{Base: full.ID, Negotiated: big, ApprovedBy: "user:3", Role: offer.RoleAgent}
+	if _, err := e.svc.Menu(ctx, e.tenant, tooMuch); err == nil {
+		t.Error("an agent granted 10% beyond the policy")
+	}
+	for _, bad := range []negotiation.Exception{{Base: "nope", Negotiated: small, Role: offer.RoleAgent}, {Base: full.ID, Negotiated: full.Negotiated, Role: offer.RoleAgent}, {Base: full.ID, Negotiated: small, Role: "boss"}} {
+		r := base
+		r.Exception = &bad
+		if _, err := e.svc.Menu(ctx, e.tenant, r); err == nil {
+			t.Errorf("exception %+v accepted", bad)
+		}
+	}
+	withEx := base
+	withEx.Exception = &negotiation.Exception{Base: full.ID, Negotiated: small, ApprovedBy: "user:3", Role: offer.RoleAgent}
+	qe, err := e.svc.Menu(ctx, e.tenant, withEx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qe.Added == nil || qe.Added.Exception == nil || qe.Added.Negotiated != small || qe.Added.ID == full.ID {
+		t.Fatalf("exception offer: %+v", qe.Added)
+	}
+	acc, err := e.svc.Accept(ctx, e.tenant, negotiation.AcceptRequest{MenuRequest: withEx, OfferID: qe.Added.ID, Who: "user:3", WhoKind: "agent", Channel: "phone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, err := negotiation.Terms(acc.Agreement)
+	if err != nil || acc.Agreement.Total != small || acc.Agreement.OfferID != qe.Added.ID || !strings.Contains(acc.Agreement.Acceptance.Text, small.Format("pt-BR")) || terms.Negotiated != small {
+		t.Errorf("agreement from the exception: total %s, offer %s, %+v %v", acc.Agreement.Total, acc.Agreement.OfferID, terms, err)
+	}
+
+	pw := negotiation.MenuRequest{DebtorID: e.maria, AsOf: asOf, PayWhatYouCan: 4000}
+	qp, err := e.svc.Menu(ctx, e.tenant, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qp.Added == nil || qp.Added.Kind != offer.KindPayWhatYouCan {
+		t.Fatalf("pay what you can: %+v", qp.Added)
+	}
+	tiny := pw
+	tiny.PayWhatYouCan = 1
+	if _, err := e.svc.Menu(ctx, e.tenant, tiny); err == nil || !strings.Contains(err.Error(), "pay what you can") {
+		t.Errorf("R$ 0,01 a month: %v", err)
+	}
+	if _, err := e.svc.Accept(ctx, e.tenant, negotiation.AcceptRequest{MenuRequest: pw, OfferID: qp.Added.ID, Who: "d", WhoKind: "debtor", Channel: "portal"}); err != nil {
+		t.Errorf("accept pay what you can: %v", err)
+	}
+}
