@@ -456,3 +456,78 @@ func mustAttempts(t *testing.T, e *testEnv, tenant int64) []store.Attempt {
 	}
 	return out
 }
+
+// TestJourneyRoutesIsolation walks every route naming a journey key with a
+// key only tenant B has, as A's admin: each answers 404 and B's journey
+// and pauses are unchanged.
+func TestJourneyRoutesIsolation(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	saveTestJourney(t, e, e.B, testJourney)
+	c := e.loggedIn(t, e.A.Admin)
+	checked := 0
+	for _, rt := range e.srv.Routes() {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		if !strings.Contains(path, "{key}") {
+			continue
+		}
+		checked++
+		path = strings.ReplaceAll(path, "{key}", "lembretes")
+		var r resp
+		if method == "GET" {
+			r = c.get(path + "?debtor=" + itoa64(e.A.Debtor.Debtor.ID))
+		} else {
+			r = c.post(path, withSteps(url.Values{"status": {"paused"}, "name": {"Tomada"}, "advanced": {testTemplates}},
+				[7]string{"1", "a", "message", "sms", "lembrete-sms", "", ""}))
+		}
+		if r.Code != http.StatusNotFound {
+			t.Errorf("%s with B's key: %d, want 404", rt.Pattern, r.Code)
+		}
+		if strings.Contains(r.Body, "Lembretes de teste") {
+			t.Errorf("%s shows B's journey", rt.Pattern)
+		}
+	}
+	for _, p := range []string{"/queue/pause", "/queue/resume"} {
+		if r := c.post(p, url.Values{"scope": {"journey"}, "value": {"lembretes"}}); r.Code != http.StatusNotFound {
+			t.Errorf("%s B's key: %d, want 404", p, r.Code)
+		}
+	}
+	if checked < 5 {
+		t.Fatalf("only %d journey routes checked", checked)
+	}
+	j, err := e.st.Journey(ctx, e.B.ID, "lembretes")
+	if err != nil || j.Version != 1 || j.Status != store.JourneyDraft || j.Name != "Lembretes de teste" {
+		t.Errorf("B's journey changed: %+v %v", j, err)
+	}
+	if ps, _ := e.st.Pauses(ctx, e.B.ID); len(ps) != 0 {
+		t.Errorf("B's pauses: %+v", ps)
+	}
+	if _, err := e.st.Journey(ctx, e.A.ID, "lembretes"); err == nil {
+		t.Error("A got a journey named like B's")
+	}
+}
+
+// TestJourneyRoutesCSRF: every state-changing journey and queue route
+// refuses a post without the session's token and changes nothing.
+func TestJourneyRoutesCSRF(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	saveTestJourney(t, e, e.A, testJourney)
+	c := e.loggedIn(t, e.A.Supervisor)
+	for _, p := range []string{"/journeys", "/journeys/lembretes", "/journeys/lembretes/status", "/queue/pause", "/queue/resume"} {
+		r := c.post(p, withSteps(url.Values{csrfField: {"forged"}, "key": {"nova"}, "name": {"Nova"}, "status": {"paused"}, "scope": {"channel"}, "value": {"sms"},
+			"advanced": {testTemplates}}, [7]string{"1", "a", "message", "sms", "lembrete-sms", "", ""}))
+		if r.Code != http.StatusForbidden {
+			t.Errorf("%s with a forged token: %d, want 403", p, r.Code)
+		}
+	}
+	if j, _ := e.st.Journey(ctx, e.A.ID, "lembretes"); j.Version != 1 || j.Status != store.JourneyDraft {
+		t.Errorf("journey changed: %+v", j)
+	}
+	if _, err := e.st.Journey(ctx, e.A.ID, "nova"); err == nil {
+		t.Error("a journey was created")
+	}
+	if ps, _ := e.st.Pauses(ctx, e.A.ID); len(ps) != 0 {
+		t.Errorf("pauses: %+v", ps)
+	}
+}
