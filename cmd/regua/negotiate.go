@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/regua/regua/internal/afford"
 	"github.com/regua/regua/internal/charge"
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
@@ -131,6 +132,7 @@ type menuFlags struct {
 	payWhatYouCan                   *string
 	except, approvedBy, role        *string
 	base                            *string
+	income, essential, committed    *string
 }
 
 func addMenuFlags(fs *flag.FlagSet) *menuFlags {
@@ -146,6 +148,9 @@ func addMenuFlags(fs *flag.FlagSet) *menuFlags {
 	m.except = fs.String("except", "", "exception: the negotiated amount, below the policy (needs --base, --role)")
 	m.approvedBy = fs.String("approved-by", "cli:"+os.Getenv("USER"), "exception: who approves it")
 	m.role = fs.String("role", "", "exception: agent or supervisor")
+	m.income = fs.String("income", "", "the debtor's monthly income, when shared (affordability, mínimo existencial)")
+	m.essential = fs.String("essential", "", "the debtor's essential monthly expenses")
+	m.committed = fs.String("committed", "", "the debtor's other monthly debt installments")
 	return m
 }
 
@@ -159,6 +164,25 @@ func (m *menuFlags) request(ctx context.Context, s *sqldb.DB, tenant domain.Tena
 		if r.FirstDue, err = date.Parse(*m.firstDue); err != nil {
 			return r, usagef("--first-due: %v", err)
 		}
+	}
+	if *m.income != "" {
+		var b afford.Budget
+		for _, f := range []struct {
+			name, v string
+			dst     *money.Money
+		}{{"income", *m.income, &b.Income}, {"essential", *m.essential, &b.Essential}, {"committed", *m.committed, &b.Committed}} {
+			if f.v == "" {
+				continue
+			}
+			a, err := money.Parse(f.v)
+			if err != nil || a < 0 {
+				return r, usagef("--%s %q: want an amount", f.name, f.v)
+			}
+			*f.dst = a
+		}
+		r.Budget = &b
+	} else if *m.essential != "" || *m.committed != "" {
+		return r, usagef("--essential and --committed need --income")
 	}
 	if *m.payWhatYouCan != "" {
 		a, err := money.Parse(*m.payWhatYouCan)
@@ -265,6 +289,14 @@ func agreementOffers(ctx context.Context, env *cliEnv, args []string) error {
 			fmt.Fprintln(env.stdout, "   "+line)
 		}
 		fmt.Fprintln(env.stdout)
+	}
+	if q.Menu.Capacity != nil {
+		fmt.Fprintln(env.stdout, q.Menu.Capacity.Explain(loc))
+		for i := range q.Menu.Offers {
+			if why := q.Menu.Why(&q.Menu.Offers[i], loc); why != "" {
+				fmt.Fprintf(env.stdout, "offer %s: %s\n", q.Menu.Offers[i].ID, why)
+			}
+		}
 	}
 	for _, x := range q.Menu.Excluded {
 		fmt.Fprintf(env.stdout, "left out: %s\n", x.Text(loc))

@@ -93,6 +93,10 @@ func TestAgreementCLI(t *testing.T) {
 	if out := run(0, "agreement", "offers", "--debtor", "52998224725", "--as-of", "2026-11-24", "--pay-what-you-can", "300,00"); !strings.Contains(out, "(added)") {
 		t.Errorf("pay what you can: %s", out)
 	}
+	if out := run(0, "agreement", "offers", "--debtor", "52998224725", "--as-of", "2026-11-24", "--income", "2500,00", "--essential", "1800,00"); !strings.Contains(out, "offer ") {
+		t.Errorf("with a budget: %s", out)
+	}
+	run(2, "agreement", "offers", "--debtor", "52998224725", "--essential", "10,00")
 	run(2, "agreement", "accept", "--debtor", "52998224725")
 	at := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC).Format(time.RFC3339)
 	out = run(0, "agreement", "accept", "--debtor", "52998224725", "--offer", offerID, "--as-of", "2026-11-24", "--accepted-at", at, "--channel", "phone", "--who", "user:1")
