@@ -74,7 +74,7 @@ func runImport(ctx context.Context, env *cliEnv, args []string) error {
 	opt := importer.Options{Encoding: *encoding, Delimiter: *delimiter, MappingFile: *mapping, RejectFile: rf, BatchSize: *batch, FileName: filepath.Base(pos[0])}
 	if !*quiet {
 		if fd, ok := env.stderr.(*os.File); ok && term.IsTerminal(int(fd.Fd())) {
-			opt.Progress = progressBar(env.stderr)
+			opt.Progress = importer.TerminalProgress(env.stderr)
 		}
 	}
 	sum, err := importer.Run(ctx, s, tenant, p.ID, f, opt)
@@ -112,25 +112,6 @@ func (l *lazyFile) Close() error {
 		return nil
 	}
 	return l.f.Close()
-}
-
-func progressBar(w io.Writer) func(importer.Progress) {
-	return func(p importer.Progress) {
-		rate := 0.0
-		if p.Elapsed > 0 {
-			rate = float64(p.Rows) / p.Elapsed.Seconds()
-		}
-		if p.Total > 0 {
-			frac := float64(p.Bytes) / float64(p.Total)
-			n := int(frac * 30)
-			fmt.Fprintf(w, "\r[%-30s] %5.1f%% %d rows %.0f rows/s ", strings.Repeat("=", n), frac*100, p.Rows, rate)
-		} else {
-			fmt.Fprintf(w, "\r%d rows %.0f rows/s ", p.Rows, rate)
-		}
-		if p.Done {
-			fmt.Fprintln(w)
-		}
-	}
 }
 
 // resolveTenant finds the tenant named or numbered by spec; with no spec,
