@@ -596,6 +596,7 @@ type previewView struct {
 	Assume     string
 	Outcomes   []string
 	Days       int
+	Version    int // the version previewed (0: the current one)
 	Error      string
 	Anchor     date.Date
 	AnchorKind string
@@ -632,6 +633,9 @@ func (p *journeyPages) preview(w http.ResponseWriter, r *http.Request, c *Ctx) {
 	if v.Assume == "" || !contains(journey.Outcomes, v.Assume) {
 		v.Assume = "no_answer"
 	}
+	if n, err := strconv.Atoi(q.Get("version")); err == nil && n > 0 && n <= j.Version {
+		v.Version = n // an earlier version; 0 is the current one
+	}
 	if n, err := strconv.Atoi(q.Get("days")); err == nil && n > 0 {
 		v.Days = min(n, 400)
 	}
@@ -657,11 +661,12 @@ func (p *journeyPages) preview(w http.ResponseWriter, r *http.Request, c *Ctx) {
 	}
 	v.Debtor, v.Debts = &d360.Debtor, d360.Debts
 	v.DebtID, _ = strconv.ParseInt(q.Get("debt"), 10, 64)
-	ver, err := p.jb.JourneyVersion(ctx, c.Tenant(), j.ID, 0)
+	ver, err := p.jb.JourneyVersion(ctx, c.Tenant(), j.ID, v.Version)
 	if err != nil {
 		p.storeErr(w, r, c, err)
 		return
 	}
+	v.Version = ver.Version
 	cj, err := journey.CompileBytes(ver.Definition)
 	if err != nil {
 		v.Error = err.Error()

@@ -198,6 +198,12 @@ func TestJourneyEditor(t *testing.T) {
 	if !strings.Contains(r.Body, "dpd &gt;= -10 and not agreement") || !strings.Contains(r.Body, "versão antiga; a atual é a 2") {
 		t.Error("version 1 not shown as an earlier version")
 	}
+	// A preview of version 1 uses its steps: the row step is the same,
+	// but the page says which version it is.
+	if r := c.get("/journeys/lembretes/preview?version=1&debtor=" + itoa64(e.A.Debtor.Debtor.ID)); r.Code != http.StatusOK ||
+		!strings.Contains(r.Body, "Versão 1") || !strings.Contains(r.Body, "versão antiga; a atual é a 2") {
+		t.Errorf("preview of version 1: %d", r.Code)
+	}
 	if r := c.get("/journeys/lembretes?version=9"); r.Code != http.StatusNotFound {
 		t.Errorf("version 9: %d", r.Code)
 	}
