@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -70,14 +71,18 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test skipped in -short mode")
 	}
-	dsn := storetest.PostgresURL(t)
+	t.Run("postgres", func(t *testing.T) { crashSafety(t, storetest.PostgresURL(t), 1500, 3*time.Second) })
+	// SQLite: the two processes share the file's one writer.
+	t.Run("sqlite", func(t *testing.T) { crashSafety(t, filepath.Join(t.TempDir(), "crash.db"), 600, 2*time.Second) })
+}
+
+func crashSafety(t *testing.T, dsn string, n int, killFor time.Duration) {
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, dsn, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	const n = 1500
 	tenant, err := dispatchbench.Seed(ctx, db, "crash", n)
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +121,7 @@ func TestCrashSafety(t *testing.T) {
 		return k
 	}
 	kills := 0
-	killUntil := time.Now().Add(3 * time.Second)
+	killUntil := time.Now().Add(killFor)
 	for time.Now().Before(killUntil) && left() > 0 {
 		time.Sleep(time.Duration(30+rand.IntN(200)) * time.Millisecond)
 		i := rand.IntN(len(workers))
