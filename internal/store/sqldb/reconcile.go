@@ -249,7 +249,10 @@ type applied struct {
 // applyBookings writes payments, installment amounts, "paid" events, paid
 // charges, cancels live attempts of the debts whose installments became
 // paid and plans receipts, all set-based.
-func (db *DB) applyBookings(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, bs []*booking, at time.Time) (applied, error) {
+//
+// open says the caller knows every installment booked on had something
+// open (the classifier books only then), which spares reading them first.
+func (db *DB) applyBookings(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, bs []*booking, at time.Time, open bool) (applied, error) {
 	var out applied
 	if len(bs) == 0 {
 		return out, nil
@@ -293,17 +296,19 @@ func (db *DB) applyBookings(ctx context.Context, tx *sql.Tx, tenant domain.Tenan
 	for _, v := range vals {
 		keys = append(keys, v[0])
 	}
-	if err := db.selectIn(ctx, tx, `SELECT id, CASE WHEN paid >= amount THEN 1 ELSE 0 END FROM installments WHERE tenant_id = ? AND id IN (%s)`, []any{tenant}, keys, func(r *sql.Rows) error {
-		var id int64
-		var paid int
-		err := r.Scan(&id, &paid)
-		wasPaid[id] = paid == 1
-		return err
-	}); err != nil {
-		return out, fmt.Errorf("read installments: %w", err)
-	}
-	if len(wasPaid) != len(vals) {
-		return out, fmt.Errorf("book: %d of %d installments not found: %w", len(vals)-len(wasPaid), len(vals), store.ErrNotFound)
+	if !open {
+		if err := db.selectIn(ctx, tx, `SELECT id, CASE WHEN paid >= amount THEN 1 ELSE 0 END FROM installments WHERE tenant_id = ? AND id IN (%s)`, []any{tenant}, keys, func(r *sql.Rows) error {
+			var id int64
+			var paid int
+			err := r.Scan(&id, &paid)
+			wasPaid[id] = paid == 1
+			return err
+		}); err != nil {
+			return out, fmt.Errorf("read installments: %w", err)
+		}
+		if len(wasPaid) != len(vals) {
+			return out, fmt.Errorf("book: %d of %d installments not found: %w", len(vals)-len(wasPaid), len(vals), store.ErrNotFound)
+		}
 	}
 	paidDebts := map[int64]bool{}
 	paidInst := map[int64]bool{}
@@ -530,7 +535,7 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 				queue = append(queue, i)
 			}
 		}
-		ap, err := db.applyBookings(ctx, tx, tenant, bs, at)
+		ap, err := db.applyBookings(ctx, tx, tenant, bs, at, true)
 		if err != nil {
 			return err
 		}
@@ -650,7 +655,7 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 			if it.ChargeID != 0 && it.InstallmentID == r.InstallmentID {
 				b.chargeID = it.ChargeID
 			}
-			if _, err := db.applyBookings(ctx, tx, tenant, []*booking{&b}, at); err != nil {
+			if _, err := db.applyBookings(ctx, tx, tenant, []*booking{&b}, at, false); err != nil {
 				return err
 			}
 			if err := uncredit("assigned"); err != nil {
