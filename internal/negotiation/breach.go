@@ -159,6 +159,9 @@ func (s *Service) evaluate(ctx context.Context, tenant domain.TenantID, a store.
 		b.Data, _ = json.Marshal(map[string]any{"status": st, "restorations": restorationsDoc(rs)})
 		out.Detail = b.Summary
 		out.Changed, err = s.Store.BreakAgreement(ctx, tenant, a.ID, b)
+		if err == nil && out.Changed {
+			_, err = s.handOverBreach(ctx, tenant, a, st.BrokenOn, asOf)
+		}
 	default:
 		// Reminders are planned after the agreement commits; a crash in
 		// between would lose them, so recent agreements get them planned

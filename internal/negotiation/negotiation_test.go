@@ -515,3 +515,58 @@ func TestExceptionAndPayWhatYouCan(t *testing.T) {
 		t.Errorf("accept pay what you can: %v", err)
 	}
 }
+
+// On breach, a debt whose journey names a resume.breach journey is handed
+// over to it, anchored on the breach date.
+func TestBreachHandsOverToResumeJourney(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	e := setup(t, db)
+	due := []byte(`{"key":"due","name":"Due","resume":{"breach":"after-breach"},"steps":[{"id":"a","day":0,"action":"task","priority":1}]}`)
+	brk := []byte(`{"key":"after-breach","name":"After breach","anchor":"breach","steps":[{"id":"b","day":1,"action":"task","priority":1}]}`)
+	j, v, err := db.SaveJourney(ctx, e.tenant, "due", "Due", due, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.SaveJourney(ctx, e.tenant, "after-breach", "After breach", brk, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"due", "after-breach"} {
+		if err := db.SetJourneyStatus(ctx, e.tenant, k, store.JourneyActive); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c1001 := e.debts["C-1001"]
+	if _, err := db.Enrol(ctx, e.tenant, []store.Enrolment{{JourneyID: j.ID, VersionID: v.ID, DebtorID: e.jose, DebtID: c1001.ID, AnchorKind: "due", EnrolledOn: asOf}}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := e.svc.Menu(ctx, e.tenant, negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := e.svc.Accept(ctx, e.tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: e.jose, AsOf: asOf}, OfferID: pick(t, &q.Menu, offer.KindFull).ID, Who: "d", WhoKind: "debtor", Channel: "portal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The planner halts the enrolment of a suspended debt (stop "agreement").
+	es, _ := db.Enrolments(ctx, e.tenant, e.jose)
+	if err := db.EndEnrolments(ctx, e.tenant, []int64{es[0].ID}, store.EnrolStopped, "agreement", asOf); err != nil {
+		t.Fatal(err)
+	}
+	day := acc.Agreement.Installments[0].Due.AddDays(30)
+	rep, err := e.svc.CheckBreaches(ctx, e.tenant, day)
+	if err != nil || rep.Broken != 1 {
+		t.Fatalf("breach: %+v %v", rep, err)
+	}
+	es, _ = db.Enrolments(ctx, e.tenant, e.jose)
+	var got *store.Enrolment
+	for i := range es {
+		if es[i].State == store.EnrolActive {
+			got = &es[i]
+		}
+	}
+	brokenOn, _ := db.Agreement(ctx, e.tenant, acc.Agreement.ID)
+	if got == nil || got.DebtID != c1001.ID || got.AnchorKind != "breach" || got.AnchorDate != brokenOn.BrokenOn || got.JourneyID == j.ID {
+		t.Fatalf("hand-over: %+v", es)
+	}
+}
