@@ -128,10 +128,12 @@ type paymentView struct {
 
 type eventView struct {
 	domain.Event
-	At      string
-	Line    string // the summary in the viewer's language
-	Actor   string
-	Changes []domain.Change
+	At        string
+	Line      string // the summary in the viewer's language
+	Actor     string
+	Changes   []domain.Change
+	AttemptID int64    // for dispatch events: the attempt, shown under Attempts
+	Reasons   []string // that attempt's policy reasons
 }
 
 func (s *Server) debtor(w http.ResponseWriter, r *http.Request, c *Ctx) {
@@ -158,6 +160,7 @@ func (s *Server) debtor(w http.ResponseWriter, r *http.Request, c *Ctx) {
 			return
 		}
 		v.Attempts = attemptViews(c.L, atts, v.loc)
+		linkAttemptEvents(v.Events, v.Attempts)
 	}
 	s.render(w, r, c, http.StatusOK, "debtor", "debtor.title", v)
 }
@@ -249,6 +252,10 @@ func eventLine(l *Localizer, e domain.Event, contracts map[int64]string) string 
 		var d struct{ Old, New string }
 		if json.Unmarshal(e.Data, &d) == nil && (d.New != "" || d.Old != "") {
 			return l.T("ev.delay_reason", contracts[e.DebtID], reasonLabel(l, d.Old), reasonLabel(l, d.New))
+		}
+	case domain.EventContacted, domain.EventAttempt:
+		if line, ok := attemptEventLine(l, e); ok {
+			return line
 		}
 	case domain.EventConsent:
 		var d struct{ Kind, Value, Old, New, Source string }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/planner"
 	"github.com/regua/regua/internal/policy"
 	"github.com/regua/regua/internal/store"
@@ -232,4 +233,58 @@ func attemptViews(l *Localizer, as []store.Attempt, loc *time.Location) []attemp
 		out = append(out, v)
 	}
 	return out
+}
+
+// attemptEventData is what dispatch keeps in a timeline event about an
+// attempt (no message text).
+type attemptEventData struct {
+	Attempt int64  `json:"attempt"`
+	Channel string `json:"channel"`
+	Journey string `json:"journey"`
+	Step    string `json:"step"`
+	Tries   int    `json:"tries"`
+	Why     string `json:"why"`
+}
+
+// attemptEventLine writes a dispatch event (sent, or not sent and why) in
+// the viewer's language.
+func attemptEventLine(l *Localizer, e domain.Event) (string, bool) {
+	var d attemptEventData
+	if json.Unmarshal(e.Data, &d) != nil || d.Attempt == 0 {
+		return "", false
+	}
+	where := ""
+	if d.Step != "" {
+		where = " (" + strings.TrimPrefix(d.Journey+" · "+d.Step, " · ") + ")"
+	}
+	if e.Kind == domain.EventContacted {
+		return l.T("ev.contacted", l.Enum("channel", d.Channel), where), true
+	}
+	return l.T("ev.not_sent", l.Enum("channel", d.Channel), d.Why, where), true
+}
+
+// linkAttemptEvents ties dispatch events to the attempts shown on the
+// page, so the timeline carries each attempt's policy reasons.
+func linkAttemptEvents(evs []eventView, as []attemptView) {
+	byID := make(map[int64]*attemptView, len(as))
+	for i := range as {
+		byID[as[i].ID] = &as[i]
+	}
+	for i := range evs {
+		e := &evs[i]
+		if e.Kind != domain.EventContacted && e.Kind != domain.EventAttempt {
+			continue
+		}
+		var d attemptEventData
+		if json.Unmarshal(e.Data, &d) != nil || d.Attempt == 0 {
+			continue
+		}
+		if a, ok := byID[d.Attempt]; ok {
+			e.AttemptID = a.ID
+			e.Reasons = a.Moved
+			if len(e.Reasons) == 0 {
+				e.Reasons = a.Reasons
+			}
+		}
+	}
 }
