@@ -183,7 +183,11 @@ func benchIssueBoletos(ctx context.Context, db *sqldb.DB, tenant domain.TenantID
 		}
 		issued += len(reqs)
 	}
-	return issued, db.Analyze(ctx)
+	if err := db.Analyze(ctx); err != nil {
+		return issued, err
+	}
+	_, err = db.Exec(ctx, `ANALYZE charges`)
+	return issued, err
 }
 
 // benchWriteReturn writes the return file settling every active boleto,

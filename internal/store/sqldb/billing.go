@@ -145,6 +145,14 @@ func (db *DB) SaveCharges(ctx context.Context, tenant domain.TenantID, cs []stor
 		}); err != nil {
 			return err
 		}
+		if db.pg && len(cs) >= 5000 {
+			// A bulk issue into a table whose statistics predate it makes
+			// PostgreSQL take the tenant prefix of an index and filter the
+			// rest: every later lookup would scan the tenant's charges.
+			if _, err := tx.ExecContext(ctx, `ANALYZE charges`); err != nil {
+				return err
+			}
+		}
 		// Supersede: find the older active charges of the references (one
 		// query per chunk; none in a first bulk issue) and point each at the
 		// newest charge of its (reference, kind).
