@@ -147,8 +147,6 @@ func TestBrowserJourneys(t *testing.T) {
 	wantIn("calendar", cal, "07/08/2026", "d-3-email", "15/08/2026", "d5-sms", "D+5", "ter. 18/08/2026", "adiado", "fim de semana")
 	wantIn("facts", text("facts", "#preview-facts"), "10/08/2026", "America/Manaus")
 	run("preview shot", shot("journey-preview"))
-	run("preview phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Reload(),
-		chromedp.WaitVisible(chromedp.CSS(`#calendar`)), shot("journey-preview-phone"), chromedp.ResetViewport())
 
 	// Activate, then pause at once.
 	run("back", chromedp.Navigate(base+"/journeys/lembrete-pix"), chromedp.WaitVisible(chromedp.CSS(`#activate-journey`)),
@@ -161,6 +159,14 @@ func TestBrowserJourneys(t *testing.T) {
 	if j, err := e.st.Journey(context.Background(), e.A.ID, "lembrete-pix"); err != nil || j.Status != store.JourneyPaused {
 		t.Errorf("stored status: %+v %v", j, err)
 	}
+
+	// An edit is version 2; version 1 stays readable.
+	run("edit", chromedp.Click(chromedp.CSS(`#edit-journey`)), chromedp.WaitVisible(chromedp.CSS(`#journey-form`)),
+		chromedp.SetValue(chromedp.CSS(`#entry`), "not agreement and overdue > 100"),
+		chromedp.Click(chromedp.CSS(`#save-journey`)), chromedp.WaitVisible(chromedp.CSS(`#journey-versions`)))
+	wantIn("version 2", text("versions", "#journey-versions"), "Versão 2", "Versão 1", "em uso")
+	wantIn("entry 2", text("entry", "#journey-entry"), "overdue > 100")
+	run("versions shot", shot("journey-version-2"))
 
 	// The queue: counts by channel, the journey's pause, a channel paused.
 	run("queue", chromedp.Click(chromedp.CSS(`nav a[href="/queue"]`)), chromedp.WaitVisible(chromedp.CSS(`#queue-counts table`)))
@@ -184,5 +190,9 @@ func TestBrowserJourneys(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#parked a`)), chromedp.WaitVisible(chromedp.CSS(`#attempts table`)))
 	wantIn("parked attempt", text("attempts", "#attempts"), "Abandonado", "número de destino inexistente", "fim de semana")
 	run("parked shot", shot("debtor-parked"))
+	// The preview on a phone-sized screen (last: the emulation stays).
+	run("preview phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/journeys/lembrete-pix/preview?debtor="+itoa64(e.A.Debtor.Debtor.ID)),
+		chromedp.WaitVisible(chromedp.CSS(`#calendar`)), shot("journey-preview-phone"))
 	t.Logf("%d screenshots in %s", n, shots)
 }
