@@ -369,7 +369,7 @@ func agreementAccept(ctx context.Context, env *cliEnv, args []string) error {
 func agreementJSON(a store.Agreement) map[string]any {
 	ins := make([]map[string]any, 0, len(a.Installments))
 	for _, in := range a.Installments {
-		ins = append(ins, map[string]any{"number": in.Number, "due": in.Due, "amount": in.Amount, "on_time": in.OnTime, "paid": in.Paid, "status": in.Status})
+		ins = append(ins, map[string]any{"id": in.ID, "number": in.Number, "due": in.Due, "amount": in.Amount, "on_time": in.OnTime, "paid": in.Paid, "status": in.Status})
 	}
 	var terms any = json.RawMessage(a.Doc)
 	if len(a.Doc) == 0 {

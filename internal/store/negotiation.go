@@ -58,6 +58,7 @@ const (
 // AgreementInstallment is one payment an agreement expects; number 0 is the
 // down payment (entrada).
 type AgreementInstallment struct {
+	ID     int64 // billing's OpenAmount.RefID (RefKind agreement_installment)
 	Number int
 	Due    date.Date
 	Amount money.Money
@@ -220,6 +221,16 @@ type NegotiationStore interface {
 	// booked (the money came) but credit no installment. The planned
 	// reminders of installments it pays in full are cancelled.
 	ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID, agreementID int64, number int, p domain.Payment) (AgreementPayment, bool, error)
+	// AgreementOpenAmounts lists what billing may issue boletos and PIX
+	// for: the unpaid installments of active agreements, of one debtor or
+	// the one agreement installment installmentID (RefKind
+	// RefAgreementInstallment, RefID the installment's id, Contract
+	// "ACORDO-<agreement id>", CreditorID of the agreement's debts, Amount
+	// what is left to pay at face value).
+	AgreementOpenAmounts(ctx context.Context, tenant domain.TenantID, debtorID, installmentID int64) ([]OpenAmount, error)
+	// AgreementInstallmentByID resolves an OpenAmount.RefID back to its
+	// agreement and installment number (for ApplyAgreementPayment).
+	AgreementInstallmentByID(ctx context.Context, tenant domain.TenantID, id int64) (agreementID int64, number int, err error)
 	// BreakAgreement marks an active agreement broken: each restoration's
 	// paid share is booked to its debt's open installments (source
 	// PaidFromAgreement), the debts return to open, the agreement's planned

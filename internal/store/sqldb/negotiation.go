@@ -316,11 +316,11 @@ func (db *DB) fillAgreements(ctx context.Context, q negQuerier, tenant domain.Te
 	for i, a := range as {
 		idx[a.ID], ids[i] = i, a.ID
 	}
-	if err := db.negQueryIn(ctx, q, `SELECT agreement_id, number, due_date, amount, on_time, paid, status FROM agreement_installments WHERE tenant_id = ? AND agreement_id IN (%s) ORDER BY agreement_id, number`, []any{tenant}, ids, func(r *sql.Rows) error {
+	if err := db.negQueryIn(ctx, q, `SELECT agreement_id, id, number, due_date, amount, on_time, paid, status FROM agreement_installments WHERE tenant_id = ? AND agreement_id IN (%s) ORDER BY agreement_id, number`, []any{tenant}, ids, func(r *sql.Rows) error {
 		var aid int64
 		var in store.AgreementInstallment
 		var st string
-		if err := r.Scan(&aid, &in.Number, &in.Due, &in.Amount, &in.OnTime, &in.Paid, &st); err != nil {
+		if err := r.Scan(&aid, &in.ID, &in.Number, &in.Due, &in.Amount, &in.OnTime, &in.Paid, &st); err != nil {
 			return err
 		}
 		in.Status = domain.InstallmentStatus(st)
@@ -492,6 +492,53 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 		return store.AgreementPayment{}, false, fmt.Errorf("agreement %d payment %s/%s: %w", agreementID, p.Source, p.SourceRef, err)
 	}
 	return out, dup, nil
+}
+
+func (db *DB) AgreementOpenAmounts(ctx context.Context, tenant domain.TenantID, debtorID, installmentID int64) ([]store.OpenAmount, error) {
+	if debtorID == 0 && installmentID == 0 {
+		return nil, errors.New("agreement open amounts: a debtor or an installment is required")
+	}
+	// The creditor is that of the agreement's first debt (an agreement is
+	// made over one creditor's debts).
+	q := `SELECT i.id, a.id, a.debtor_id, i.number, i.amount - i.paid, i.due_date,
+		(SELECT p.creditor_id FROM agreement_debts ad JOIN debts d ON d.tenant_id = ad.tenant_id AND d.id = ad.debt_id
+		 JOIN portfolios p ON p.tenant_id = d.tenant_id AND p.id = d.portfolio_id
+		 WHERE ad.tenant_id = a.tenant_id AND ad.agreement_id = a.id ORDER BY ad.debt_id LIMIT 1)
+		FROM agreement_installments i JOIN agreements a ON a.tenant_id = i.tenant_id AND a.id = i.agreement_id
+		WHERE i.tenant_id = ? AND a.status = 'active' AND i.amount > i.paid`
+	args := []any{tenant}
+	if installmentID != 0 {
+		q += ` AND i.id = ?`
+		args = append(args, installmentID)
+	}
+	if debtorID != 0 {
+		q += ` AND a.debtor_id = ?`
+		args = append(args, debtorID)
+	}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(q+` ORDER BY i.due_date, i.id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("agreement open amounts: %w", err)
+	}
+	defer rows.Close()
+	var out []store.OpenAmount
+	for rows.Next() {
+		o := store.OpenAmount{RefKind: store.RefAgreementInstallment}
+		var aid int64
+		var creditor sql.NullInt64
+		if err := rows.Scan(&o.RefID, &aid, &o.DebtorID, &o.Number, &o.Amount, &o.DueDate, &creditor); err != nil {
+			return nil, err
+		}
+		o.CreditorID, o.Contract = creditor.Int64, fmt.Sprintf("ACORDO-%d", aid)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) AgreementInstallmentByID(ctx context.Context, tenant domain.TenantID, id int64) (int64, int, error) {
+	var aid int64
+	var n int
+	err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT agreement_id, number FROM agreement_installments WHERE tenant_id = ? AND id = ?`), tenant, id).Scan(&aid, &n)
+	return aid, n, notFound(err, fmt.Sprintf("agreement installment %d", id))
 }
 
 // reminderPattern matches the step ids of an agreement's reminders.

@@ -198,6 +198,29 @@ func RunNegotiation(t *testing.T, s NegotiationStore) {
 				t.Errorf("reminder %s is %s, want %s", x.StepID, x.Status, want)
 			}
 		}
+		// Billing issues boletos/PIX for what is left: installment 2, R$ 500.
+		oa, err := s.AgreementOpenAmounts(ctx, f.Tenant, jose, 0)
+		if err != nil || len(oa) != 1 || oa[0].RefKind != store.RefAgreementInstallment || oa[0].Number != 2 || oa[0].Amount != 50000 || oa[0].CreditorID != f.Creditor.ID || oa[0].DebtorID != jose {
+			t.Errorf("open amounts: %+v %v", oa, err)
+		}
+		if len(oa) == 1 {
+			aid, n, err := s.AgreementInstallmentByID(ctx, f.Tenant, oa[0].RefID)
+			if err != nil || aid != agreementID || n != 2 {
+				t.Errorf("installment by id: %d %d %v", aid, n, err)
+			}
+			if _, _, err := s.AgreementInstallmentByID(ctx, other.Tenant, oa[0].RefID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("other tenant resolves the installment: %v", err)
+			}
+			if one, _ := s.AgreementOpenAmounts(ctx, f.Tenant, 0, oa[0].RefID); len(one) != 1 {
+				t.Errorf("by installment: %+v", one)
+			}
+		}
+		if oa, _ := s.AgreementOpenAmounts(ctx, other.Tenant, jose, 0); len(oa) != 0 {
+			t.Errorf("other tenant open amounts: %+v", oa)
+		}
+		if _, err := s.AgreementOpenAmounts(ctx, f.Tenant, 0, 0); err == nil {
+			t.Error("open amounts of everyone")
+		}
 		ps, _ := s.AgreementPayments(ctx, f.Tenant, agreementID)
 		if len(ps) != 1 || !ps[0].PaidAt.Equal(p.PaidAt) {
 			t.Errorf("agreement payments: %+v", ps)
