@@ -266,6 +266,8 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	d.mu.Lock()
 	d.stats.add(st)
 	d.mu.Unlock()
+	d.o.Log.Debug("dispatch batch", "claimed", st.Claimed, "sent", st.Sent, "retry", st.Retried, "parked", st.Parked, "cancelled", st.Cancelled,
+		"moved", st.Moved, "held", st.Held, "deferred", st.Deferred, "lost", st.Lost, "tenants", len(tenants))
 	return len(claimed), firstErr
 }
 
