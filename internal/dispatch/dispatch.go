@@ -278,7 +278,6 @@ type work struct {
 	ch      policy.Channel
 	dec     json.RawMessage
 	out     store.Settled
-	decided bool
 }
 
 func (d *Dispatcher) tenantBatch(ctx context.Context, tenant domain.TenantID, token string, cs []store.Claimed, paused map[string]bool) (Stats, error) {
@@ -459,7 +458,6 @@ func (d *Dispatcher) decide(ctx context.Context, tenant domain.TenantID, w *work
 	dec := policy.DecideDebt(pol, &pd, ch, strconv.FormatInt(a.DebtID, 10), hist[a.DebtorID], now)
 	w.dec, _ = json.Marshal(dec)
 	w.out.Decision = w.dec
-	w.decided = true
 	switch {
 	case dec.Allowed:
 		w.out.Status = store.AttemptSent
