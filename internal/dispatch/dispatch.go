@@ -273,11 +273,11 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 
 // work is one claimed attempt on its way.
 type work struct {
-	a       store.Attempt
-	p       journey.Payload
-	ch      policy.Channel
-	dec     json.RawMessage
-	out     store.Settled
+	a   store.Attempt
+	p   journey.Payload
+	ch  policy.Channel
+	dec json.RawMessage
+	out store.Settled
 }
 
 func (d *Dispatcher) tenantBatch(ctx context.Context, tenant domain.TenantID, token string, cs []store.Claimed, paused map[string]bool) (Stats, error) {
