@@ -101,10 +101,10 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// negotiationDebtor takes a debtor id, CPF/CNPJ or external id.
+// negotiationDebtor takes a debtor id or CPF/CNPJ (punctuation ignored).
 func negotiationDebtor(ctx context.Context, s *sqldb.DB, tenant domain.TenantID, spec string) (int64, error) {
 	if strings.TrimSpace(spec) == "" {
-		return 0, usagef("--debtor is required (id, CPF/CNPJ or external id)")
+		return 0, usagef("--debtor is required (id or CPF/CNPJ)")
 	}
 	doc := strings.NewReplacer(".", "", "-", "", "/", "", " ", "").Replace(spec)
 	if len(doc) == 11 || len(doc) == 14 {
@@ -137,7 +137,7 @@ type menuFlags struct {
 
 func addMenuFlags(fs *flag.FlagSet) *menuFlags {
 	m := &menuFlags{}
-	m.debtor = fs.String("debtor", "", "debtor id, CPF/CNPJ or external id (required)")
+	m.debtor = fs.String("debtor", "", "debtor id or CPF/CNPJ (required)")
 	m.creditor = fs.String("creditor", "", "creditor external id, when the debtor owes several")
 	m.debts = fs.String("debts", "", "comma-separated debt ids or contract numbers to negotiate (default: every open debt)")
 	m.locale = fs.String("locale", "", "pt-BR, es or en (default: the debtor's)")
