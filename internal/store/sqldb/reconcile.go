@@ -215,6 +215,19 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 	return c, nil
 }
 
+// RefreshReconcileStats refreshes PostgreSQL's statistics of the tables a
+// large reconciliation grows. Without them (autovacuum off, or not yet
+// run) the planner takes the tenant prefix of the unique indexes and filters
+// the rest, and every batch scans what the batches before it wrote. SQLite's
+// statistics are refreshed at open and by Analyze.
+func (db *DB) RefreshReconcileStats(ctx context.Context) error {
+	if !db.pg {
+		return nil
+	}
+	_, err := db.sql.ExecContext(ctx, `ANALYZE payments, attempts, events, charges, installments, reconcile_items`)
+	return err
+}
+
 // lockBooking serialises a tenant's bookings on PostgreSQL: matching reads
 // what installments still owe and decides on it, so two transactions
 // deciding on the same installment at once could both book it in full.
