@@ -97,6 +97,7 @@ type debtorView struct {
 	Consents     []domain.ConsentState
 	CreditorHold bool
 	Attempts     []attemptView // contacts planned and made (acionamentos), newest first
+	Negotiation  *store.DebtorNegotiation
 	loc          *time.Location
 }
 
@@ -161,6 +162,16 @@ func (s *Server) debtor(w http.ResponseWriter, r *http.Request, c *Ctx) {
 		}
 		v.Attempts = attemptViews(c.L, atts, v.loc)
 		linkAttemptEvents(v.Events, v.Attempts)
+	}
+	if ns, ok := s.st.(store.NegotiationStore); ok {
+		neg, err := ns.DebtorNegotiation(r.Context(), c.Tenant(), d360.Debtor.ID)
+		if err != nil {
+			s.internal(w, r, c, err)
+			return
+		}
+		if len(neg.Agreements) > 0 || len(neg.Promises) > 0 {
+			v.Negotiation = &neg
+		}
 	}
 	s.render(w, r, c, http.StatusOK, "debtor", "debtor.title", v)
 }
