@@ -4,12 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/regua/regua/internal/channel/sink"
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/demo"
 	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/offer"
+	"github.com/regua/regua/internal/planner"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
 	"github.com/regua/regua/internal/web"
@@ -28,6 +34,7 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 	csvPath := fs.String("csv", "", "also write the portfolio as an import CSV to this file")
 	reset := fs.Bool("reset", false, "delete the demo SQLite file first and generate anew")
 	noServe := fs.Bool("no-serve", false, "load the data and exit")
+	withSink := fs.Bool("sink", true, "when REGUA_CHANNEL_URL is unset, start a local message sink and send the demo's messages to it")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -77,6 +84,22 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 	if *noServe {
 		return nil
 	}
+	sinkNote := ""
+	if *withSink && env.getenv("REGUA_CHANNEL_URL") == "" && strings.Contains(o.roles, "worker") {
+		// The demo's messages go to a local sink speaking the providers'
+		// API, never to a real provider: demo phones may be real numbers.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		sk := sink.New(1000)
+		srv := &http.Server{Handler: sk, ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Close()
+		url := "http://" + ln.Addr().String()
+		os.Setenv("REGUA_CHANNEL_URL", url)
+		sinkNote = fmt.Sprintf("Messages go to a local sink at %s (GET %s/v1/stats).\n", url, url)
+	}
 	fx := demo.Users()
 	return serve(ctx, env, log, s, o, func(addr string) {
 		fmt.Fprintf(env.stdout, "\nRégua demo (%s) is running at http://%s/\n", loaded, addr)
@@ -84,6 +107,7 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 		for _, u := range fx.Users {
 			fmt.Fprintf(env.stdout, "  %-28s %-10s %s\n", u.Email, u.Role, u.Locale)
 		}
+		fmt.Fprint(env.stdout, sinkNote)
 		fmt.Fprintln(env.stdout, "Press Ctrl+C to stop.")
 	})
 }
@@ -143,6 +167,28 @@ func loadDemo(ctx context.Context, out io.Writer, s *sqldb.DB, opts demo.Options
 	if err := s.Analyze(ctx); err != nil {
 		return "", err
 	}
+	// The demo collects: offer policies for negotiation, the demo journey
+	// set enrolled and today's attempts planned.
+	if _, err := s.SaveOfferPolicies(ctx, t.ID, offer.DemoPoliciesJSON(), "demo"); err != nil {
+		return "", fmt.Errorf("demo offer policies: %w", err)
+	}
+	nj, err := LoadDemoJourneys(ctx, s, t.ID)
+	if err != nil {
+		return "", err
+	}
+	day := opts.AsOf
+	if day.IsZero() {
+		day = date.Today(saoPaulo())
+	}
+	enr, err := planner.Enrol(ctx, s, t.ID, day, 0)
+	if err != nil {
+		return "", fmt.Errorf("demo enrolment: %w", err)
+	}
+	pl, err := planner.Plan(ctx, s, t.ID, planner.Options{Day: day})
+	if err != nil {
+		return "", fmt.Errorf("demo plan: %w", err)
+	}
+	fmt.Fprintf(out, "%d demo journeys active, %d debts enrolled, %d attempts planned for %s\n", nj, enr.Enrolled, pl.Planned, day)
 	desc := fmt.Sprintf("%d debtors, %d installments, %d payments, %d disputes, generated with seed %d in %s", opts.Debtors, l.rows, l.payments, l.disputes, opts.Seed, time.Since(start).Round(time.Millisecond))
 	fmt.Fprintln(out, "Loaded "+desc)
 	return desc, nil
@@ -228,4 +274,11 @@ func (l *demoLoader) flush(portfolio string) error {
 	l.disputes += len(disputed)
 	l.buf[portfolio] = rows[:0]
 	return nil
+}
+
+func saoPaulo() *time.Location {
+	if loc, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
+		return loc
+	}
+	return time.FixedZone("BRT", -3*3600)
 }

@@ -18,3 +18,7 @@ func DemoPolicies() Set {
 	}
 	return set
 }
+
+// DemoPoliciesJSON returns the demo policies as the policy file they are
+// stored from.
+func DemoPoliciesJSON() []byte { return bytes.Clone(demoPolicies) }
