@@ -162,15 +162,17 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 	}
 	batch := make([]store.Incoming, 0, n)
 	// A large file grows the tables it books into many times over; a store
-	// that keeps planner statistics refreshes them now and then so that
-	// later batches are planned for the tables as they are.
+	// that keeps planner statistics refreshes them before the first batch,
+	// after it (tables that were empty, such as attempts, have rows now) and
+	// every 20 batches, so that later batches are planned for the tables as
+	// they are.
 	refresh, _ := r.Store.(interface{ RefreshReconcileStats(context.Context) error })
 	batches := 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if refresh != nil && info.Records >= 10*n && batches%20 == 0 {
+		if refresh != nil && info.Records >= 10*n && (batches == 1 || batches%20 == 0) {
 			if err := refresh.RefreshReconcileStats(ctx); err != nil {
 				return err
 			}
