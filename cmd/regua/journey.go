@@ -401,7 +401,7 @@ func journeyPreview(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	today := todaySP()
-	f, pd, err := previewFacts(c, d360, *debtID, today)
+	f, pd, err := planner.PreviewFacts(c, d360, *debtID, today)
 	if err != nil {
 		return err
 	}
@@ -450,65 +450,4 @@ func journeyPreview(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(w, "%s %s\t%s\tD%+d\t%s\t%s\t%s\t%s\n", e.Day, e.Day.Weekday().String()[:3], e.Step, e.Offset, e.Action, e.Channel, when, strings.Join(e.Reasons, "; "))
 	}
 	return w.Flush()
-}
-
-// previewFacts builds the facts of a debtor's debt for a preview.
-func previewFacts(c *journey.Journey, d store.Debtor360, debtID int64, today date.Date) (journey.Facts, *policy.Debtor, error) {
-	var debt *store.DebtDetail
-	var anchor date.Date
-	for i := range d.Debts {
-		dd := &d.Debts[i]
-		if debtID != 0 && dd.ID != debtID {
-			continue
-		}
-		for _, in := range dd.Installments {
-			if in.Status == domain.InstallmentCancelled || in.Open() == 0 {
-				continue
-			}
-			if anchor.IsZero() || in.DueDate.Before(anchor) {
-				anchor, debt = in.DueDate, dd
-			}
-		}
-	}
-	if debt == nil {
-		return journey.Facts{}, nil, fmt.Errorf("debtor %d has no open installment to anchor on", d.Debtor.ID)
-	}
-	open, overdue, _ := debt.Totals(today)
-	f := journey.Facts{AnchorKind: c.Def.Anchor, Anchor: anchor, Open: open, Overdue: overdue, Recurrence: d.LateIn12m, Product: debt.Product,
-		DelayReason: string(debt.DelayReason), CreditorFault: debt.DelayReason.CreditorFault(), Agreement: debt.Product == "agreement",
-		Locale: d.Debtor.Locale, UF: d.Debtor.Address.UF, Kind: string(d.Debtor.Kind), Variant: c.Variant(d.Debtor.ID), DebtStatus: string(debt.Status)}
-	if f.DebtStatus == "" {
-		f.DebtStatus = "open"
-	}
-	city, _ := strconv.Atoi(d.Debtor.Address.Municipality)
-	pd := &policy.Debtor{ID: strconv.FormatInt(d.Debtor.ID, 10), Zone: d.Debtor.TimeZone, Country: d.Debtor.Address.Country, UF: d.Debtor.Address.UF, City: city,
-		Flags: policy.Flags{Bankrupt: d.Debtor.Bankrupt, Deceased: d.Debtor.Deceased, Represented: d.Debtor.Represented, Dispute: debt.Status == domain.DebtDisputed}}
-	usable := 0
-	for _, cp := range d.Contacts {
-		if cp.Consent == domain.ConsentOptOut {
-			continue
-		}
-		usable++
-		switch cp.Kind {
-		case domain.Mobile:
-			f.Reach |= journey.ReachBit("sms") | journey.ReachBit("voice") | journey.ReachBit("call") | journey.ReachBit("whatsapp")
-		case domain.Landline:
-			f.Reach |= journey.ReachBit("voice") | journey.ReachBit("call")
-		case domain.WhatsApp:
-			f.Reach |= journey.ReachBit("whatsapp")
-		case domain.Email:
-			f.Reach |= journey.ReachBit("email")
-		}
-	}
-	f.NoContact = len(d.Contacts) > 0 && usable == 0
-	if d.Debtor.Address.Street != "" {
-		f.Reach |= journey.ReachBit("letter")
-	}
-	if err := pd.Resolve(); err != nil {
-		pd.Zone = ""
-		if err := pd.Resolve(); err != nil {
-			return f, nil, err
-		}
-	}
-	return f, pd, nil
 }
