@@ -172,7 +172,7 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 		if len(batch) == 0 {
 			return nil
 		}
-		if refresh != nil && info.Records >= 10*n && (batches == 1 || batches%20 == 0) {
+		if refresh != nil && info.Records > n && (batches == 1 || batches%20 == 0) {
 			if err := refresh.RefreshReconcileStats(ctx); err != nil {
 				return err
 			}
