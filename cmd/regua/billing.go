@@ -101,6 +101,7 @@ func chargeIssue(ctx context.Context, env *cliEnv, args []string) error {
 	je := journeyFlags(env, fs)
 	debtorSpec := fs.String("debtor", "", "debtor id or CPF/CNPJ: every open installment")
 	inst := fs.Int64("installment", 0, "one installment id")
+	agrInst := fs.Int64("agreement-installment", 0, "one agreement installment id")
 	withPix := fs.Bool("pix", false, "issue a PIX charge")
 	withBoleto := fs.Bool("boleto", false, "issue a boleto (with the PIX QR code when --pix too)")
 	pdfPath := fs.String("pdf", "", "write the boleto PDF here (several boletos: -N before the extension)")
@@ -108,8 +109,11 @@ func chargeIssue(ctx context.Context, env *cliEnv, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *debtorSpec == "" && *inst == 0 {
-		return usagef("--debtor or --installment is required")
+	if *debtorSpec == "" && *inst == 0 && *agrInst == 0 {
+		return usagef("--debtor, --installment or --agreement-installment is required")
+	}
+	if *inst != 0 && *agrInst != 0 {
+		return usagef("--installment and --agreement-installment exclude each other")
 	}
 	if !*withPix && !*withBoleto {
 		*withPix, *withBoleto = true, true
@@ -128,9 +132,19 @@ func chargeIssue(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 	}
-	opens, err := s.OpenAmounts(ctx, tenant, debtorID, *inst)
-	if err != nil {
-		return err
+	var opens []store.OpenAmount
+	if *agrInst == 0 {
+		if opens, err = s.OpenAmounts(ctx, tenant, debtorID, *inst); err != nil {
+			return err
+		}
+	}
+	if *inst == 0 {
+		// Agreement installments (acordos) are charged like any open amount.
+		agr, err := s.AgreementOpenAmounts(ctx, tenant, debtorID, *agrInst)
+		if err != nil {
+			return err
+		}
+		opens = append(opens, agr...)
 	}
 	if len(opens) == 0 {
 		return fmt.Errorf("nothing open to charge")
