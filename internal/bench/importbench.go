@@ -28,6 +28,7 @@ type ImportOptions struct {
 	Seed   uint64 // demo generator seed
 	Target string // SQLite directory ("" = temp) or postgres:// server URL
 	Search int    // searches per kind for the latency figures (0 = none)
+	Batch  int    // rows per import transaction (0 = the importer's default)
 	Out    io.Writer
 }
 
@@ -65,7 +66,11 @@ func Import(ctx context.Context, o ImportOptions) error {
 		return err
 	}
 	defer cleanup()
-	fmt.Fprintf(w, "store: %s, GOMAXPROCS %d, batch %d rows\n", db.Dialect(), runtime.GOMAXPROCS(0), importer.DefaultBatchSize)
+	batch := o.Batch
+	if batch <= 0 {
+		batch = importer.DefaultBatchSize
+	}
+	fmt.Fprintf(w, "store: %s, GOMAXPROCS %d, batch %d rows\n", db.Dialect(), runtime.GOMAXPROCS(0), batch)
 	t, _ := db.CreateTenant(ctx, "bench")
 	c, _ := db.UpsertCreditor(ctx, t.ID, domain.Creditor{ExtID: "bench", Name: "Bench"})
 	p, err := db.UpsertPortfolio(ctx, t.ID, domain.Portfolio{CreditorID: c.ID, ExtID: "bench", Name: "Bench"})
@@ -83,7 +88,7 @@ func Import(ctx context.Context, o ImportOptions) error {
 			return importer.Summary{}, 0, err
 		}
 		defer f.Close()
-		sum, err := importer.Run(ctx, db, t.ID, p.ID, f, importer.Options{FileName: label, Now: func() time.Time { return asOf.In(time.UTC).Add(12 * time.Hour) }})
+		sum, err := importer.Run(ctx, db, t.ID, p.ID, f, importer.Options{FileName: label, BatchSize: o.Batch, Now: func() time.Time { return asOf.In(time.UTC).Add(12 * time.Hour) }})
 		return sum, PeakRSS(), err
 	}
 	first, rss1, err := run("first import")

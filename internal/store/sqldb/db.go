@@ -27,7 +27,13 @@ var migrations embed.FS
 // DB is a store backed by SQLite or PostgreSQL.
 type DB struct {
 	sql *sql.DB
-	pg  bool
+	// wsql is SQLite's one write connection (the same pool as sql on
+	// PostgreSQL). Keeping every write transaction on one connection keeps
+	// its page cache warm: a transaction on another pooled connection would
+	// find its cache invalidated by the last write and re-read the index
+	// pages, which made large imports slow down as the file grew.
+	wsql *sql.DB
+	pg   bool
 	// write serialises SQLite write transactions: SQLite has one writer and
 	// its busy handler would otherwise turn contention into SQLITE_BUSY.
 	write chan struct{}
@@ -47,13 +53,14 @@ func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
 		}
 		db.sql.SetMaxOpenConns(20)
 		db.sql.SetMaxIdleConns(20)
+		db.wsql = db.sql
 	} else {
 		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
 		if path == "" {
 			return nil, fmt.Errorf("open sqlite: empty path")
 		}
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "busy_timeout(10000)", "temp_store(MEMORY)"} {
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "busy_timeout(10000)", "temp_store(MEMORY)", "cache_size(-32768)"} {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")
@@ -65,9 +72,18 @@ func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
 		db.sql.SetMaxOpenConns(8)
 		db.sql.SetMaxIdleConns(8)
 		db.sql.SetConnMaxIdleTime(0)
+		db.wsql, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			db.sql.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		db.wsql.SetMaxOpenConns(1)
+		db.wsql.SetMaxIdleConns(1)
+		db.wsql.SetConnMaxIdleTime(0)
+		db.wsql.SetConnMaxLifetime(0)
 	}
 	if err := db.sql.PingContext(ctx); err != nil {
-		db.sql.Close()
+		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", db.Dialect(), err)
 	}
 	if migrate {
@@ -116,7 +132,15 @@ func (db *DB) Postgres() bool { return db.pg }
 
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	err := db.sql.Close()
+	if db.wsql != db.sql {
+		if werr := db.wsql.Close(); err == nil {
+			err = werr
+		}
+	}
+	return err
+}
 
 func (db *DB) migrationProvider() (*goose.Provider, error) {
 	dialect, dir := goose.DialectSQLite3, "migrations/sqlite"
@@ -202,7 +226,7 @@ func (db *DB) Tx(ctx context.Context, f func(tx *sql.Tx) error) error {
 		}
 		defer func() { <-db.write }()
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.wsql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -226,7 +250,7 @@ func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 		}
 		defer func() { <-db.write }()
 	}
-	return db.sql.ExecContext(ctx, db.Rebind(q), args...)
+	return db.wsql.ExecContext(ctx, db.Rebind(q), args...)
 }
 
 // now is UTC with microsecond precision, the finest both stores keep, so
