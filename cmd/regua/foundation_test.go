@@ -67,7 +67,7 @@ func TestDemoImportAndServe(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not start")
 	}
-	for path, want := range map[string]string{"/healthz": "ok", "/metrics": "go_goroutines", "/login": "<form"} {
+	for path, want := range map[string]string{"/healthz": "ok", "/metrics": "go_goroutines", "/login": "<form", "/reconcile": "<form"} {
 		resp, err := http.Get("http://" + addr + path)
 		if err != nil {
 			t.Fatal(err)

@@ -97,6 +97,7 @@ func serve(ctx context.Context, env *cliEnv, log *slog.Logger, s *sqldb.DB, o *s
 		if err != nil {
 			return err
 		}
+		h.AddReconcilePages(nil)
 		ln, err := net.Listen("tcp", o.addr)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", o.addr, err)
