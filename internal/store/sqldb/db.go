@@ -72,6 +72,9 @@ func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
 		db.sql.SetMaxOpenConns(8)
 		db.sql.SetMaxIdleConns(8)
 		db.sql.SetConnMaxIdleTime(0)
+		// Readers busy during an Analyze keep their old statistics; a
+		// bounded lifetime renews them.
+		db.sql.SetConnMaxLifetime(10 * time.Minute)
 		db.wsql, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 		if err != nil {
 			db.sql.Close()
@@ -111,8 +114,16 @@ func (db *DB) Analyze(ctx context.Context) error {
 	if db.pg {
 		q = `ANALYZE debtors, contact_points, debts, installments`
 	}
-	_, err := db.Exec(ctx, q)
-	return err
+	if _, err := db.Exec(ctx, q); err != nil {
+		return err
+	}
+	if !db.pg {
+		// SQLite connections load statistics when they open: let the idle
+		// readers go so that the next queries plan with the new ones.
+		db.sql.SetMaxIdleConns(0)
+		db.sql.SetMaxIdleConns(8)
+	}
+	return nil
 }
 
 // Dialect is "sqlite" or "postgres".
