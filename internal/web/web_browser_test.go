@@ -65,70 +65,8 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("lang", "pt-BR"),
-		chromedp.Flag("accept-lang", "pt-BR,pt"),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	bctx, cancelCtx := chromedp.NewContext(actx)
-	defer cancelCtx()
-	// The first action starts the browser and must not run under a
-	// deadline (it would stop the browser); later steps each get one.
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-
-	n := 0
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			png, err := chromedp.FullScreenshot(100)(ctx, tg)
-			if err != nil {
-				return err
-			}
-			n++
-			return os.WriteFile(filepath.Join(shots, twoDigits(n)+"-"+name+".png"), png, 0o644)
-		})
-	}
-	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(bctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	text := func(step, sel string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(bctx, 20*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		return s
-	}
-	wantIn := func(step, got string, wants ...string) {
-		t.Helper()
-		for _, w := range wants {
-			if !strings.Contains(got, w) {
-				t.Errorf("%s: %q not in %q", step, w, got)
-			}
-		}
-	}
+	b := startBrowser(t, browser, shots)
+	shot, run, text, wantIn := b.shot, b.run, b.text, b.wantIn
 	base := e.ts.URL
 
 	// Log in: a wrong password first.
@@ -256,7 +194,7 @@ func TestBrowser(t *testing.T) {
 		shot("users"),
 	)
 	wantIn("users", text("users", "#users"), e.A.Admin.Email, e.A.Agent.Email)
-	t.Logf("%d screenshots in %s", n, shots)
+	t.Logf("%d screenshots in %s", b.n, shots)
 }
 
 func twoDigits(n int) string {
@@ -264,4 +202,76 @@ func twoDigits(n int) string {
 		return "0" + itoa(n)
 	}
 	return itoa(n)
+}
+
+// browserSession is one headless Chromium for a browser test, with the
+// step helpers the browser tests share. The machine has no outside
+// network: the flags keep Chromium from trying to reach it.
+type browserSession struct {
+	t     *testing.T
+	ctx   context.Context
+	shots string
+	n     int // screenshots taken
+}
+
+func startBrowser(t *testing.T, exec, shots string) *browserSession {
+	t.Helper()
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exec), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("lang", "pt-BR"), chromedp.Flag("accept-lang", "pt-BR,pt"))
+	t.Cleanup(cancelAlloc)
+	bctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(cancelCtx)
+	// The first action starts the browser and must not run under a
+	// deadline (it would stop the browser); later steps each get one.
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &browserSession{t: t, ctx: bctx, shots: shots}
+}
+
+// shot saves the page as the next numbered PNG.
+func (b *browserSession) shot(name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		png, err := chromedp.FullScreenshot(100)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		b.n++
+		return os.WriteFile(filepath.Join(b.shots, twoDigits(b.n)+"-"+name+".png"), png, 0o644)
+	})
+}
+
+// run does one step's actions under a deadline, failing the test on error.
+func (b *browserSession) run(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// text returns the visible text of the element sel.
+func (b *browserSession) text(step, sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+	if err != nil {
+		b.t.Fatalf("%s: %v", step, err)
+	}
+	return s
+}
+
+func (b *browserSession) wantIn(step, got string, wants ...string) {
+	b.t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			b.t.Errorf("%s: %q not in %q", step, w, got)
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -54,55 +53,8 @@ func TestBrowserJourneys(t *testing.T) {
 		os.Remove(f)
 	}
 
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("lang", "pt-BR"), chromedp.Flag("accept-lang", "pt-BR,pt"))
-	defer cancelAlloc()
-	bctx, cancelCtx := chromedp.NewContext(actx)
-	defer cancelCtx()
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	n := 0
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			png, err := chromedp.FullScreenshot(100)(ctx, tg)
-			if err != nil {
-				return err
-			}
-			n++
-			return os.WriteFile(filepath.Join(shots, twoDigits(n)+"-"+name+".png"), png, 0o644)
-		})
-	}
-	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(bctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	text := func(step, sel string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(bctx, 20*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		return s
-	}
-	wantIn := func(step, got string, wants ...string) {
-		t.Helper()
-		for _, w := range wants {
-			if !strings.Contains(got, w) {
-				t.Errorf("%s: %q not in %q", step, w, got)
-			}
-		}
-	}
+	b := startBrowser(t, browser, shots)
+	shot, run, text, wantIn := b.shot, b.run, b.text, b.wantIn
 	base := e.ts.URL
 
 	run("login", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)),
@@ -194,5 +146,5 @@ func TestBrowserJourneys(t *testing.T) {
 	run("preview phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
 		chromedp.Navigate(base+"/journeys/lembrete-pix/preview?debtor="+itoa64(e.A.Debtor.Debtor.ID)),
 		chromedp.WaitVisible(chromedp.CSS(`#calendar`)), shot("journey-preview-phone"))
-	t.Logf("%d screenshots in %s", n, shots)
+	t.Logf("%d screenshots in %s", b.n, shots)
 }
