@@ -53,6 +53,18 @@ func registerWorker(name string, f func(ctx context.Context, log *slog.Logger, s
 	workers[name] = f
 }
 
+// webMounts add pages of later parts to the web role's server (agent
+// tasks, tracked links, provider callbacks …); each part registers its own
+// in init, so serve itself does not grow with them.
+var webMounts = map[string]func(h *web.Server, s *sqldb.DB, log *slog.Logger) error{}
+
+func registerWebMount(name string, f func(h *web.Server, s *sqldb.DB, log *slog.Logger) error) {
+	if _, dup := webMounts[name]; dup {
+		panic("regua: web mount registered twice: " + name)
+	}
+	webMounts[name] = f
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -98,6 +110,11 @@ func serve(ctx context.Context, env *cliEnv, log *slog.Logger, s *sqldb.DB, o *s
 			return err
 		}
 		h.AddReconcilePages(nil)
+		for _, name := range sortedKeys(webMounts) {
+			if err := webMounts[name](h, s, log); err != nil {
+				return fmt.Errorf("web %s: %w", name, err)
+			}
+		}
 		ln, err := net.Listen("tcp", o.addr)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", o.addr, err)

@@ -34,12 +34,29 @@ func init() {
 			return err
 		}
 		o.Log = log
+		for _, name := range sortedKeys(storeChannels) {
+			if _, set := o.Channels[name]; !set {
+				o.Channels[name] = storeChannels[name](s, log)
+			}
+		}
 		d, err := dispatch.New(s, o)
 		if err != nil {
 			return err
 		}
 		return d.Run(ctx)
 	})
+}
+
+// storeChannels are channels whose "send" is written in Régua's own store
+// rather than handed to a provider: agent call tasks, letters, agency
+// exports. Each part registers its own in init.
+var storeChannels = map[string]func(s *sqldb.DB, log *slog.Logger) channel.Channel{}
+
+func registerStoreChannel(name string, f func(s *sqldb.DB, log *slog.Logger) channel.Channel) {
+	if _, dup := storeChannels[name]; dup {
+		panic("regua: store channel registered twice: " + name)
+	}
+	storeChannels[name] = f
 }
 
 // dispatchOptions reads the dispatch worker's settings from getenv.
