@@ -423,6 +423,7 @@ func Run(t *testing.T, s store.Store) {
 	})
 
 	t.Run("tenant isolation", func(t *testing.T) { Isolation(t, s, a, b) })
+	t.Run("agent tasks, letters, agency exports", func(t *testing.T) { RunTasks(t, s) })
 }
 
 // Isolation proves tenant B can neither read nor change A's rows through
