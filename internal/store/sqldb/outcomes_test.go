@@ -1,0 +1,12 @@
+package sqldb_test
+
+import (
+	"testing"
+
+	"github.com/regua/regua/internal/store/sqldb"
+	"github.com/regua/regua/internal/store/storetest"
+)
+
+func TestCallbackContract(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *sqldb.DB) { storetest.RunCallbacks(t, db) })
+}
