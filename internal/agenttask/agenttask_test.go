@@ -23,7 +23,9 @@ func TestWindow(t *testing.T) {
 	}
 	sp, _ := time.LoadLocation("America/Sao_Paulo")
 	manaus, _ := time.LoadLocation("America/Manaus")
-	at := func(loc *time.Location, y, m, d, h, min int) time.Time { return time.Date(y, time.Month(m), d, h, min, 0, 0, loc) }
+	at := func(loc *time.Location, y, m, d, h, min int) time.Time {
+		return time.Date(y, time.Month(m), d, h, min, 0, 0, loc)
+	}
 	for _, c := range []struct {
 		name        string
 		uf, zone    string
