@@ -93,6 +93,7 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		sk := sink.New(1000)
+		demoSinkCallbacks(sk, o) // deliveries and reads reported back to the demo's web server
 		srv := &http.Server{Handler: sk, ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
 		defer srv.Close()

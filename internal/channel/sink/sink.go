@@ -39,6 +39,7 @@ type Sink struct {
 	// 503 (temporary), to exercise retries.
 	FailFirst int
 	tries     map[string]int
+	cbs       *callbacker // status callbacks (SetCallbacks); nil: none
 }
 
 // New returns a sink keeping up to keep messages in memory (0: 10,000);
@@ -56,6 +57,9 @@ type Stats struct {
 	Unique     int              `json:"unique"`     // distinct messages (by idempotency key)
 	Duplicates int64            `json:"duplicates"` // requests repeating a key already accepted
 	ByChannel  map[string]int64 `json:"by_channel"`
+	// Status callbacks posted (taken by Régua) and given up.
+	Callbacks       int64 `json:"callbacks"`
+	CallbacksFailed int64 `json:"callbacks_failed"`
 }
 
 // Stats returns the counters.
@@ -63,6 +67,9 @@ func (s *Sink) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := Stats{Requests: s.requests.Load(), Unique: len(s.byKey), Duplicates: s.dups.Load(), ByChannel: map[string]int64{}}
+	if s.cbs != nil {
+		st.Callbacks, st.CallbacksFailed = s.cbs.sent.Load(), s.cbs.failed.Load()
+	}
 	for k := range s.byKey {
 		ch, _, _ := strings.Cut(k, "\x00")
 		st.ByChannel[ch]++
@@ -170,6 +177,9 @@ func (s *Sink) accept(ch string, m channel.Message) (id string, dup, busy bool) 
 	if s.Log != nil {
 		b, _ := json.Marshal(rec)
 		s.Log.Write(append(b, '\n'))
+	}
+	if s.cbs != nil {
+		s.cbs.schedule(id, m)
 	}
 	return id, false, false
 }
