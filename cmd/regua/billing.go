@@ -343,7 +343,11 @@ func reconcileQueue(ctx context.Context, env *cliEnv, args []string) error {
 	tw := tabwriter.NewWriter(env.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tREASON\tSOURCE\tREFERENCE\tAMOUNT\tRECEIVED\tDEBTOR\tINSTALLMENT\tSTATUS\tDETAIL")
 	for _, it := range items {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", it.ID, it.Reason, it.Source, it.SourceRef, it.Amount.Format("pt-BR"), it.Received.Format("pt-BR"), it.DebtorID, it.InstallmentID, it.Status, it.Detail)
+		inst := strconv.FormatInt(it.InstallmentID, 10)
+		if it.AgreementInstallmentID != 0 {
+			inst = "agreement " + strconv.FormatInt(it.AgreementInstallmentID, 10)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", it.ID, it.Reason, it.Source, it.SourceRef, it.Amount.Format("pt-BR"), it.Received.Format("pt-BR"), it.DebtorID, inst, it.Status, it.Detail)
 	}
 	return tw.Flush()
 }
@@ -352,6 +356,7 @@ func reconcileResolve(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "reconcile resolve")
 	je := journeyFlags(env, fs)
 	assign := fs.Int64("assign", 0, "book the payment on this installment id")
+	assignAgr := fs.Int64("assign-agreement", 0, "book the payment on this agreement installment id (acordo; excess to its next installments)")
 	credit := fs.Bool("credit", false, "keep the payment as the debtor's credit")
 	debtor := fs.Int64("debtor", 0, "with --credit: the debtor, when the item names none")
 	refund := fs.Bool("refund", false, "give the money back (Pix: devolução through the PSP configured by REGUA_PIX_*)")
@@ -361,7 +366,7 @@ func reconcileResolve(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return usagef("usage: regua reconcile resolve <item id> --assign INSTALLMENT | --credit [--debtor ID] | --refund")
+		return usagef("usage: regua reconcile resolve <item id> --assign INSTALLMENT | --assign-agreement AGREEMENT_INSTALLMENT | --credit [--debtor ID] | --refund")
 	}
 	id, err := strconv.ParseInt(rest[0], 10, 64)
 	if err != nil {
@@ -373,6 +378,10 @@ func reconcileResolve(ctx context.Context, env *cliEnv, args []string) error {
 		res.Action, res.InstallmentID = "assign", *assign
 		n++
 	}
+	if *assignAgr != 0 {
+		res.Action, res.AgreementInstallmentID = "assign", *assignAgr
+		n++
+	}
 	if *credit {
 		res.Action, res.DebtorID = "credit", *debtor
 		n++
@@ -382,7 +391,7 @@ func reconcileResolve(ctx context.Context, env *cliEnv, args []string) error {
 		n++
 	}
 	if n != 1 {
-		return usagef("choose one of --assign, --credit, --refund")
+		return usagef("choose one of --assign, --assign-agreement, --credit, --refund")
 	}
 	s, tenant, err := je.open(ctx)
 	if err != nil {
@@ -412,6 +421,7 @@ func reconcilePay(ctx context.Context, env *cliEnv, args []string) error {
 	amountS := fs.String("amount", "", "amount paid (1.234,56)")
 	debtorSpec := fs.String("debtor", "", "debtor id or CPF/CNPJ")
 	inst := fs.Int64("installment", 0, "installment id, when known")
+	agrInst := fs.Int64("agreement-installment", 0, "agreement installment id (acordo), when known")
 	txid := fs.String("txid", "", "PIX txid, when known")
 	paidS := fs.String("paid-at", "", "when it was paid (RFC 3339; default now)")
 	source := fs.String("source", "manual", "manual or api")
@@ -439,7 +449,7 @@ func reconcilePay(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer s.Close()
-	in := store.Incoming{Source: domain.PaymentSource(*source), SourceRef: *ref, Amount: amt, PaidAt: paid, TxID: *txid, InstallmentID: *inst}
+	in := store.Incoming{Source: domain.PaymentSource(*source), SourceRef: *ref, Amount: amt, PaidAt: paid, TxID: *txid, InstallmentID: *inst, AgreementInstallmentID: *agrInst}
 	if *debtorSpec != "" {
 		if in.DebtorID, err = findDebtor(ctx, s, tenant, *debtorSpec); err != nil {
 			return err
@@ -455,6 +465,9 @@ func reconcilePay(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "payment %s was booked before; nothing booked\n", *ref)
 	case o.Booked > 0 && o.Queued == 0:
 		fmt.Fprintf(env.stdout, "booked %s; %d installment(s) paid, %d planned attempt(s) cancelled, %d receipt(s) planned\n", o.BookedAmount.Format("pt-BR"), o.PaidOff, o.Cancelled, o.Receipts)
+		for _, a := range o.Agreements {
+			fmt.Fprintf(env.stdout, "  on agreement %d (regua agreement show %d)\n", a.AgreementID, a.AgreementID)
+		}
 	default:
 		fmt.Fprintf(env.stdout, "booked %s, %d item(s) to the reconciliation queue (see regua reconcile queue)\n", o.BookedAmount.Format("pt-BR"), o.Queued)
 	}

@@ -5,13 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/regua/regua/internal/cnab"
+	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/negotiation"
+	"github.com/regua/regua/internal/offer"
 	"github.com/regua/regua/internal/pixapi"
 	"github.com/regua/regua/internal/store"
 )
@@ -35,6 +39,103 @@ type Reconciler struct {
 	// Refunds, when set, sends PIX refunds for queue items resolved by
 	// refunding.
 	Refunds Refunder
+	// Negotiation decides, after a batch that booked on agreement
+	// installments commits, whether each agreement is now settled and
+	// whether its debtor kept a pending promise (the negotiation's rules,
+	// as negotiation.Service.PayInstallment applies them). Nil: a
+	// negotiation.Service over Store when Store is a negotiation.Store.
+	// Its failures are logged, not returned: the payments are booked, and
+	// the breaches worker reaches the same decisions on its next run.
+	Negotiation *negotiation.Service
+	// Log receives follow-up failures (slog.Default when nil).
+	Log *slog.Logger
+}
+
+// reconcile books one batch and follows up on the agreements it paid.
+func (r *Reconciler) reconcile(ctx context.Context, tenant domain.TenantID, in []store.Incoming) (store.ReconcileOutcome, error) {
+	o, err := r.Store.Reconcile(ctx, tenant, in, Classify)
+	if err == nil {
+		r.followUp(ctx, tenant, o.Agreements)
+	}
+	return o, err
+}
+
+// followUp settles the agreements that payments completed and keeps the
+// debtors' pending promises that they fulfilled.
+func (r *Reconciler) followUp(ctx context.Context, tenant domain.TenantID, paid []store.AgreementPaid) {
+	if len(paid) == 0 {
+		return
+	}
+	svc := r.Negotiation
+	if svc == nil {
+		ns, ok := r.Store.(negotiation.Store)
+		if !ok {
+			return
+		}
+		svc = &negotiation.Service{Store: ns}
+	}
+	log := r.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	today := date.Of(time.Now().UTC())
+	if svc.Now != nil {
+		today = date.Of(svc.Now().UTC())
+	}
+	debtors := map[int64]date.Date{}
+	for _, a := range paid {
+		on := date.Of(a.PaidAt.UTC())
+		if err := settleIfPaid(ctx, svc, tenant, a.AgreementID, on); err != nil {
+			log.Warn("reconcile: agreement not settled after payment; the breaches worker will decide", "tenant", tenant, "agreement", a.AgreementID, "err", err)
+		}
+		if on.After(debtors[a.DebtorID]) {
+			debtors[a.DebtorID] = on
+		}
+	}
+	for debtor, on := range debtors {
+		if today.After(on) {
+			on = today
+		}
+		if err := keepPromises(ctx, svc, tenant, debtor, on); err != nil {
+			log.Warn("reconcile: promises not checked after payment; the breaches worker will decide", "tenant", tenant, "debtor", debtor, "err", err)
+		}
+	}
+}
+
+// settleIfPaid settles an active agreement that the negotiation's rules
+// see fully paid as of on (the day of the payment, as PayInstallment does).
+func settleIfPaid(ctx context.Context, svc *negotiation.Service, tenant domain.TenantID, id int64, on date.Date) error {
+	a, st, err := svc.Status(ctx, tenant, id, on)
+	if err != nil {
+		return err
+	}
+	if a.Status != store.AgreementActive || st.State != offer.StateSettled {
+		return nil
+	}
+	_, err = svc.Store.SettleAgreement(ctx, tenant, id, on)
+	return err
+}
+
+// keepPromises marks the debtor's pending promises that the payments so
+// far fulfil kept (a promise not yet due stays pending until it is kept).
+func keepPromises(ctx context.Context, svc *negotiation.Service, tenant domain.TenantID, debtor int64, asOf date.Date) error {
+	ps, err := svc.Store.Promises(ctx, tenant, store.PromiseFilter{DebtorID: debtor, Status: store.PromisePending, Limit: 100})
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		st, err := svc.PromiseStatus(ctx, tenant, p, asOf)
+		if err != nil {
+			return err
+		}
+		if st.State != offer.StateKept {
+			continue
+		}
+		if _, err := svc.Store.ResolvePromise(ctx, tenant, p.ID, store.PromiseKept, st.Paid, st.KeptOn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Book matches and books payments of one source in batches.
@@ -45,7 +146,7 @@ func (r *Reconciler) Book(ctx context.Context, tenant domain.TenantID, in []stor
 		n = DefaultBatch
 	}
 	for start := 0; start < len(in); start += n {
-		o, err := r.Store.Reconcile(ctx, tenant, in[start:min(start+n, len(in))], Classify)
+		o, err := r.reconcile(ctx, tenant, in[start:min(start+n, len(in))])
 		if err != nil {
 			return total, err
 		}
@@ -63,6 +164,7 @@ func add(t *store.ReconcileOutcome, o store.ReconcileOutcome) {
 	t.PaidOff += o.PaidOff
 	t.Cancelled += o.Cancelled
 	t.Receipts += o.Receipts
+	t.Agreements = append(t.Agreements, o.Agreements...)
 	t.New = append(t.New, o.New...)
 }
 
@@ -81,7 +183,7 @@ type PixSink struct {
 
 // BookPix books p once by its end-to-end id.
 func (s PixSink) BookPix(ctx context.Context, p pixapi.ReceivedPix) (bool, error) {
-	o, err := s.R.Store.Reconcile(ctx, s.Tenant, []store.Incoming{FromPix(p)}, Classify)
+	o, err := s.R.reconcile(ctx, s.Tenant, []store.Incoming{FromPix(p)})
 	if err != nil {
 		return false, err
 	}
@@ -178,11 +280,11 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 			}
 		}
 		batches++
-		o, err := r.Store.Reconcile(ctx, tenant, batch, Classify)
+		o, err := r.reconcile(ctx, tenant, batch)
 		if err != nil {
 			return err
 		}
-		o.New = nil
+		o.New, o.Agreements = nil, nil
 		add(&res.ReconcileOutcome, o)
 		batch = batch[:0]
 		return nil
@@ -245,5 +347,13 @@ func (r *Reconciler) Resolve(ctx context.Context, tenant domain.TenantID, id int
 			}
 		}
 	}
-	return r.Store.ResolveQueueItem(ctx, tenant, id, res)
+	it, err := r.Store.ResolveQueueItem(ctx, tenant, id, res)
+	if err == nil && it.Status == "assigned" && it.AgreementInstallmentID != 0 {
+		if ns, ok := r.Store.(store.NegotiationStore); ok {
+			if aid, _, aerr := ns.AgreementInstallmentByID(ctx, tenant, it.AgreementInstallmentID); aerr == nil {
+				r.followUp(ctx, tenant, []store.AgreementPaid{{AgreementID: aid, DebtorID: it.DebtorID, PaidAt: it.PaidAt}})
+			}
+		}
+	}
+	return it, err
 }

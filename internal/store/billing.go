@@ -136,10 +136,15 @@ type Incoming struct {
 	PayerName     string
 	DebtorID      int64 // when the source knows the debtor (manual entry, API)
 	InstallmentID int64 // when the source names the installment
+	// AgreementInstallmentID, when the source names an agreement
+	// installment (its id, as OpenAmount.RefID).
+	AgreementInstallmentID int64
 }
 
 // ChargeMatch is a charge found for an incoming payment, with what its
-// installment still owes at match time.
+// installment (or agreement installment: RefKind RefAgreementInstallment,
+// Contract "ACORDO-<agreement id>", Number the installment's number) still
+// owes at match time.
 type ChargeMatch struct {
 	Charge
 	Open              money.Money
@@ -159,6 +164,13 @@ type Candidates struct {
 	DebtorByDoc  map[string]int64
 	// Installments named by payments (Incoming.InstallmentID).
 	Installments map[int64]OpenAmount
+	// AgreementInstallments named by payments (Incoming.
+	// AgreementInstallmentID), RefKind RefAgreementInstallment.
+	AgreementInstallments map[int64]OpenAmount
+	// ClosedAgreement holds, by agreement installment id, the status of
+	// its agreement when that is no longer active (broken, settled):
+	// such an installment takes no payment by itself.
+	ClosedAgreement map[int64]string
 }
 
 // QueueReason says why a payment did not book by itself.
@@ -175,17 +187,22 @@ const (
 )
 
 // Decision is what reconciliation does with one incoming payment: book an
-// amount on an installment, queue (some of) it, keep a credit, or several.
+// amount on an installment or agreement installment, queue (some of) it,
+// keep a credit, or several.
 type Decision struct {
 	ChargeID      int64
 	DebtorID      int64
 	DebtID        int64
 	InstallmentID int64
-	Book          money.Money // booked on InstallmentID
-	Credit        money.Money // kept on DebtorID
-	Queue         QueueReason
-	QueueAmount   money.Money
-	Detail        string
+	// AgreementInstallmentID is set instead of InstallmentID when the
+	// payment is for an agreement installment: Book is then booked on it as
+	// NegotiationStore.ApplyAgreementPayment books (DebtID is zero).
+	AgreementInstallmentID int64
+	Book                   money.Money // booked on InstallmentID or AgreementInstallmentID
+	Credit                 money.Money // kept on DebtorID
+	Queue                  QueueReason
+	QueueAmount            money.Money
+	Detail                 string
 }
 
 // Classifier decides for each payment of a batch (index-aligned).
@@ -201,8 +218,20 @@ type ReconcileOutcome struct {
 	PaidOff      int // installments that became paid
 	Cancelled    int // attempts cancelled
 	Receipts     int // receipt messages planned
+	// Agreements are the agreements booked on (each once): whether one is
+	// now settled, and whether the debtor kept a promise, is the
+	// negotiation's rules to say after the batch commits.
+	Agreements []AgreementPaid
 	// New tells per incoming payment whether it was new (not a duplicate).
 	New []bool
+}
+
+// AgreementPaid names an agreement a batch booked on, its debtor and the
+// latest payment date booked on it.
+type AgreementPaid struct {
+	AgreementID int64
+	DebtorID    int64
+	PaidAt      time.Time
 }
 
 // QueueItem is one payment in the reconciliation queue.
@@ -218,28 +247,35 @@ type QueueItem struct {
 	ChargeID      int64
 	DebtorID      int64
 	InstallmentID int64 // suggested or booked installment
-	PaymentID     int64 // when part of it was booked
-	TxID          string
-	EndToEndID    string
-	Bank          string
-	OurNumber     string
-	PayerDocument string
-	PayerName     string
-	Detail        string
-	Status        string // open, assigned, refunded, credited
-	Resolution    string
-	ResolvedBy    string
-	ResolvedAt    time.Time
-	CreatedAt     time.Time
+	// AgreementInstallmentID is the suggested or booked agreement
+	// installment, for payments of agreement charges.
+	AgreementInstallmentID int64
+	PaymentID              int64 // when part of it was booked
+	TxID                   string
+	EndToEndID             string
+	Bank                   string
+	OurNumber              string
+	PayerDocument          string
+	PayerName              string
+	Detail                 string
+	Status                 string // open, assigned, refunded, credited
+	Resolution             string
+	ResolvedBy             string
+	ResolvedAt             time.Time
+	CreatedAt              time.Time
 }
 
 // Resolution is how a supervisor works a queue item.
 type Resolution struct {
 	Action        string // "assign", "refund", "credit"
 	InstallmentID int64  // assign: the installment to book on
-	DebtorID      int64  // credit: the debtor, when the item has none
-	Note          string
-	Actor         string
+	// AgreementInstallmentID, instead of InstallmentID: assign books on
+	// this agreement installment as ApplyAgreementPayment does (any excess
+	// to the agreement's next installments).
+	AgreementInstallmentID int64
+	DebtorID               int64 // credit: the debtor, when the item has none
+	Note                   string
+	Actor                  string
 }
 
 // ReturnFile is one bank return file being or having been booked.
@@ -259,11 +295,13 @@ type ReturnFile struct {
 type ReconcileStore interface {
 	// Reconcile books one batch in one transaction: payments already known
 	// by (source, source ref) are skipped, the rest are matched against
-	// charges and open installments, classify decides, and the decisions
-	// are applied: payments booked (with "paid" events), installments
-	// updated, charges of paid installments marked paid, live attempts of
-	// their debts cancelled, receipts planned, credits kept and queue items
-	// written.
+	// charges and open installments (and agreement installments), classify
+	// decides, and the decisions are applied: payments booked (with "paid"
+	// events), installments updated, charges of paid installments marked
+	// paid, live attempts of their debts cancelled, receipts planned,
+	// credits kept and queue items written. Bookings on agreement
+	// installments are made as ApplyAgreementPayment makes them, in the same
+	// transaction, and reported in ReconcileOutcome.Agreements.
 	Reconcile(ctx context.Context, tenant domain.TenantID, in []Incoming, classify Classifier) (ReconcileOutcome, error)
 	QueueItems(ctx context.Context, tenant domain.TenantID, status string, limit int) ([]QueueItem, error)
 	QueueItem(ctx context.Context, tenant domain.TenantID, id int64) (QueueItem, error)

@@ -375,19 +375,48 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 		return store.AgreementPayment{}, false, fmt.Errorf("agreement %d payment %s/%s: amount %s is not positive", agreementID, p.Source, p.SourceRef, p.Amount)
 	}
 	at := now()
+	var b agreementBooked
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		b, err = db.bookAgreementPayment(ctx, tx, tenant, agreementID, number, p, at, true)
+		return err
+	})
+	if err != nil {
+		return store.AgreementPayment{}, false, err
+	}
+	return b.AgreementPayment, b.dup, nil
+}
+
+// agreementBooked is what bookAgreementPayment did.
+type agreementBooked struct {
+	store.AgreementPayment
+	debtor int64
+	dup    bool
+	// paidOff are the numbers of the installments it paid in full.
+	paidOff []int
+	// cancelled counts the reminders of those installments cancelled.
+	cancelled int
+}
+
+// bookAgreementPayment is ApplyAgreementPayment inside the caller's
+// transaction (the reconciliation books agreement installments with it).
+// With spill the excess over the installment's open amount goes to the
+// next installments; without, the whole amount stays on the installment
+// named (the reconciliation books only what is open there, plus the
+// interest a bank reports for paying late).
+func (db *DB) bookAgreementPayment(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, agreementID int64, number int, p domain.Payment, at time.Time, spill bool) (agreementBooked, error) {
 	if p.PaidAt.IsZero() {
 		p.PaidAt = at
 	}
 	p.PaidAt = p.PaidAt.UTC()
-	var out store.AgreementPayment
-	dup := false
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	var out agreementBooked
+	err := func() error {
 		var pid int64
 		err := tx.QueryRowContext(ctx, db.Rebind(`SELECT id FROM payments WHERE tenant_id = ? AND source = ? AND source_ref = ?`), tenant, string(p.Source), p.SourceRef).Scan(&pid)
 		if err == nil {
-			dup = true
-			err = tx.QueryRowContext(ctx, db.Rebind(`SELECT id, agreement_id, number, payment_id, amount, paid_at FROM agreement_payments WHERE tenant_id = ? AND payment_id = ?`), tenant, pid).
-				Scan(&out.ID, &out.AgreementID, &out.Number, &out.PaymentID, &out.Amount, tm(&out.PaidAt))
+			out.dup = true
+			err = tx.QueryRowContext(ctx, db.Rebind(`SELECT ap.id, ap.agreement_id, ap.number, ap.payment_id, ap.amount, ap.paid_at, a.debtor_id FROM agreement_payments ap JOIN agreements a ON a.tenant_id = ap.tenant_id AND a.id = ap.agreement_id WHERE ap.tenant_id = ? AND ap.payment_id = ?`), tenant, pid).
+				Scan(&out.ID, &out.AgreementID, &out.Number, &out.PaymentID, &out.Amount, tm(&out.PaidAt), &out.debtor)
 			if errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("payment %s/%s was booked to a debt, not to an agreement: %w", p.Source, p.SourceRef, store.ErrConflict)
 			}
@@ -407,6 +436,7 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 		if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT debtor_id, status FROM agreements WHERE tenant_id = ? AND id = ?`+lock), tenant, agreementID).Scan(&debtor, &status); err != nil {
 			return notFound(err, fmt.Sprintf("agreement %d", agreementID))
 		}
+		out.debtor = debtor
 		type inst struct {
 			number             int
 			amount, paid       money.Money
@@ -449,7 +479,7 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 			tenant, debtor, string(p.Source), p.SourceRef, p.Amount, p.PaidAt, at).Scan(&pid); err != nil {
 			return err
 		}
-		out = store.AgreementPayment{AgreementID: agreementID, Number: applied, PaymentID: pid, Amount: p.Amount, PaidAt: p.PaidAt}
+		out.AgreementPayment = store.AgreementPayment{AgreementID: agreementID, Number: applied, PaymentID: pid, Amount: p.Amount, PaidAt: p.PaidAt}
 		if err := tx.QueryRowContext(ctx, db.Rebind(`INSERT INTO agreement_payments (tenant_id, agreement_id, number, payment_id, amount, paid_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
 			tenant, agreementID, applied, pid, p.Amount, p.PaidAt).Scan(&out.ID); err != nil {
 			return err
@@ -459,7 +489,7 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 			left := p.Amount
 			for i := start; i < len(ins) && left > 0; i++ {
 				take := min(left, max(ins[i].amount-ins[i].paid, 0))
-				if i == len(ins)-1 {
+				if i == len(ins)-1 || !spill {
 					take = left // overpayment stays on the last installment
 				}
 				if take == 0 {
@@ -473,11 +503,17 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 					return err
 				}
 				if st == domain.InstallmentPaid {
+					if ins[i].paid < ins[i].amount {
+						out.paidOff = append(out.paidOff, ins[i].number)
+					}
 					// Nothing left to remind of this installment.
-					if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE attempts SET status = 'cancelled', last_error = ? WHERE tenant_id = ? AND enrolment_id = 0 AND debtor_id = ? AND step_id LIKE ? AND status IN ('planned', 'failed')`),
-						"installment paid", tenant, debtor, fmt.Sprintf("agreement-%d-inst-%d-d-%%", agreementID, ins[i].number)); err != nil {
+					res, err := tx.ExecContext(ctx, db.Rebind(`UPDATE attempts SET status = 'cancelled', last_error = ? WHERE tenant_id = ? AND enrolment_id = 0 AND debtor_id = ? AND step_id LIKE ? AND status IN ('planned', 'failed')`),
+						"installment paid", tenant, debtor, fmt.Sprintf("agreement-%d-inst-%d-d-%%", agreementID, ins[i].number))
+					if err != nil {
 						return err
 					}
+					n, _ := res.RowsAffected()
+					out.cancelled += int(n)
 				}
 			}
 		}
@@ -487,11 +523,11 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 		data, _ := json.Marshal(map[string]any{"payment_id": pid, "agreement_id": agreementID, "installment": applied, "source": p.Source, "source_ref": p.SourceRef, "amount": p.Amount})
 		return db.insertEvents(ctx, tx, []domain.Event{{TenantID: tenant, DebtorID: debtor, Kind: domain.EventPaid, At: at, Actor: string(p.Source),
 			Summary: fmt.Sprintf("Pagamento de %s recebido por %s (acordo %d, parcela %d)", p.Amount.Format("pt-BR"), p.Source, agreementID, applied), Data: data}})
-	})
+	}()
 	if err != nil {
-		return store.AgreementPayment{}, false, fmt.Errorf("agreement %d payment %s/%s: %w", agreementID, p.Source, p.SourceRef, err)
+		return agreementBooked{}, fmt.Errorf("agreement %d payment %s/%s: %w", agreementID, p.Source, p.SourceRef, err)
 	}
-	return out, dup, nil
+	return out, nil
 }
 
 func (db *DB) AgreementOpenAmounts(ctx context.Context, tenant domain.TenantID, debtorID, installmentID int64) ([]store.OpenAmount, error) {

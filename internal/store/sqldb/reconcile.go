@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,11 +114,19 @@ func scanMatch(r *sql.Rows, tenant domain.TenantID) (store.ChargeMatch, error) {
 	return m, err
 }
 
+// agreementRef is where an agreement installment (by id) is.
+type agreementRef struct {
+	agreementID int64
+	number      int
+}
+
 // candidates reads, inside the booking transaction, everything the
-// payments of a batch may match: one query per kind of key and chunk.
-func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, in []store.Incoming, skip []bool) (store.Candidates, error) {
-	c := store.Candidates{ByTxID: map[string]store.ChargeMatch{}, ByOurNumber: map[string]store.ChargeMatch{}, OpenByDebtor: map[int64][]store.OpenAmount{},
-		DebtorByDoc: map[string]int64{}, Installments: map[int64]store.OpenAmount{}}
+// payments of a batch may match: one query per kind of key and chunk. agr
+// maps the agreement installments read to their agreement and number.
+func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, in []store.Incoming, skip []bool) (c store.Candidates, agr map[int64]agreementRef, err error) {
+	c = store.Candidates{ByTxID: map[string]store.ChargeMatch{}, ByOurNumber: map[string]store.ChargeMatch{}, OpenByDebtor: map[int64][]store.OpenAmount{},
+		DebtorByDoc: map[string]int64{}, Installments: map[int64]store.OpenAmount{}, AgreementInstallments: map[int64]store.OpenAmount{}, ClosedAgreement: map[int64]string{}}
+	agr = map[int64]agreementRef{}
 	var txids []any
 	byBank := map[string][]any{}
 	for i, p := range in {
@@ -136,7 +145,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 		c.ByTxID[m.TxID] = m
 		return err
 	}); err != nil {
-		return c, fmt.Errorf("match txid: %w", err)
+		return c, agr, fmt.Errorf("match txid: %w", err)
 	}
 	banks := make([]string, 0, len(byBank))
 	for b := range byBank {
@@ -149,7 +158,63 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 			c.ByOurNumber[m.Bank+"/"+m.OurNumber] = m
 			return err
 		}); err != nil {
-			return c, fmt.Errorf("match nosso número: %w", err)
+			return c, agr, fmt.Errorf("match nosso número: %w", err)
+		}
+	}
+	// Charges of agreement installments, and agreement installments named
+	// by payments: what they still owe and whether their agreement is
+	// active.
+	var agrIDs []any
+	for _, m := range c.ByTxID {
+		if m.RefKind == store.RefAgreementInstallment {
+			agrIDs = append(agrIDs, m.RefID)
+		}
+	}
+	for _, m := range c.ByOurNumber {
+		if m.RefKind == store.RefAgreementInstallment {
+			agrIDs = append(agrIDs, m.RefID)
+		}
+	}
+	for i, p := range in {
+		if !skip[i] && p.AgreementInstallmentID != 0 {
+			agrIDs = append(agrIDs, p.AgreementInstallmentID)
+		}
+	}
+	type agrInst struct {
+		store.OpenAmount
+		status string
+	}
+	agrRead := map[int64]agrInst{}
+	if err := db.selectIn(ctx, tx, `SELECT ai.id, ai.agreement_id, ai.number, ai.amount - ai.paid, ai.due_date, ai.status, a.debtor_id, a.status FROM agreement_installments ai
+		JOIN agreements a ON a.tenant_id = ai.tenant_id AND a.id = ai.agreement_id WHERE ai.tenant_id = ? AND ai.id IN (%s)`, []any{tenant}, uniq(agrIDs), func(r *sql.Rows) error {
+		o := agrInst{OpenAmount: store.OpenAmount{RefKind: store.RefAgreementInstallment}}
+		var aid int64
+		var agStatus string
+		if err := r.Scan(&o.RefID, &aid, &o.Number, &o.Amount, &o.DueDate, &o.status, &o.DebtorID, &agStatus); err != nil {
+			return err
+		}
+		o.Amount = max(o.Amount, 0)
+		o.Contract = "ACORDO-" + strconv.FormatInt(aid, 10)
+		agr[o.RefID] = agreementRef{aid, o.Number}
+		agrRead[o.RefID] = o
+		if agStatus != string(store.AgreementActive) {
+			c.ClosedAgreement[o.RefID] = agStatus
+		}
+		return nil
+	}); err != nil {
+		return c, agr, fmt.Errorf("agreement installments: %w", err)
+	}
+	for _, m := range []map[string]store.ChargeMatch{c.ByTxID, c.ByOurNumber} {
+		for k, ch := range m {
+			if o, ok := agrRead[ch.RefID]; ok && ch.RefKind == store.RefAgreementInstallment {
+				ch.Open, ch.InstallmentStatus, ch.Contract, ch.Number = o.Amount, domain.InstallmentStatus(o.status), o.Contract, o.Number
+				m[k] = ch
+			}
+		}
+	}
+	for i, p := range in {
+		if o, ok := agrRead[p.AgreementInstallmentID]; ok && !skip[i] {
+			c.AgreementInstallments[p.AgreementInstallmentID] = o.OpenAmount
 		}
 	}
 	// Payments that matched no charge: find their debtor by document and
@@ -184,7 +249,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 		debtors = append(debtors, id)
 		return err
 	}); err != nil {
-		return c, fmt.Errorf("match payer document: %w", err)
+		return c, agr, fmt.Errorf("match payer document: %w", err)
 	}
 	openQ := `SELECT i.id, d.debtor_id, d.id, d.contract_number, i.number, i.amount - i.paid, i.due_date FROM debts d JOIN installments i ON i.tenant_id = d.tenant_id AND i.debt_id = d.id
 		WHERE d.tenant_id = ? AND i.status IN ('open', 'partial') AND i.amount > i.paid AND `
@@ -194,12 +259,36 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 		o.RefID = o.InstallmentID
 		return o, err
 	}
-	if err := db.selectIn(ctx, tx, openQ+`d.debtor_id IN (%s) ORDER BY i.due_date, i.id`, []any{tenant}, uniq(debtors), func(r *sql.Rows) error {
+	// Debts in an agreement (suspended) are paid through the agreement:
+	// their installments are not candidates, the agreement's are.
+	debtors = uniq(debtors)
+	if err := db.selectIn(ctx, tx, openQ+`d.status <> 'suspended' AND d.debtor_id IN (%s) ORDER BY i.due_date, i.id`, []any{tenant}, debtors, func(r *sql.Rows) error {
 		o, err := scanOpen(r)
 		c.OpenByDebtor[o.DebtorID] = append(c.OpenByDebtor[o.DebtorID], o)
 		return err
 	}); err != nil {
-		return c, fmt.Errorf("open installments: %w", err)
+		return c, agr, fmt.Errorf("open installments: %w", err)
+	}
+	withAgreements := map[int64]bool{}
+	if err := db.selectIn(ctx, tx, `SELECT ai.id, ai.agreement_id, a.debtor_id, ai.number, ai.amount - ai.paid, ai.due_date FROM agreements a
+		JOIN agreement_installments ai ON ai.tenant_id = a.tenant_id AND ai.agreement_id = a.id
+		WHERE a.tenant_id = ? AND a.status = 'active' AND ai.amount > ai.paid AND a.debtor_id IN (%s)`, []any{tenant}, debtors, func(r *sql.Rows) error {
+		o := store.OpenAmount{RefKind: store.RefAgreementInstallment}
+		var aid int64
+		if err := r.Scan(&o.RefID, &aid, &o.DebtorID, &o.Number, &o.Amount, &o.DueDate); err != nil {
+			return err
+		}
+		o.Contract = "ACORDO-" + strconv.FormatInt(aid, 10)
+		agr[o.RefID] = agreementRef{aid, o.Number}
+		c.OpenByDebtor[o.DebtorID] = append(c.OpenByDebtor[o.DebtorID], o)
+		withAgreements[o.DebtorID] = true
+		return nil
+	}); err != nil {
+		return c, agr, fmt.Errorf("open agreement installments: %w", err)
+	}
+	for d := range withAgreements {
+		os := c.OpenByDebtor[d]
+		sort.SliceStable(os, func(i, j int) bool { return os[i].DueDate.Before(os[j].DueDate) })
 	}
 	if err := db.selectIn(ctx, tx, `SELECT i.id, d.debtor_id, d.id, d.contract_number, i.number, i.amount - i.paid, i.due_date FROM debts d JOIN installments i ON i.tenant_id = d.tenant_id AND i.debt_id = d.id
 		WHERE d.tenant_id = ? AND i.id IN (%s)`, []any{tenant}, uniq(insts), func(r *sql.Rows) error {
@@ -210,9 +299,9 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 		c.Installments[o.InstallmentID] = o
 		return err
 	}); err != nil {
-		return c, fmt.Errorf("named installments: %w", err)
+		return c, agr, fmt.Errorf("named installments: %w", err)
 	}
-	return c, nil
+	return c, agr, nil
 }
 
 // RefreshReconcileStats refreshes PostgreSQL's statistics of the tables a
@@ -253,6 +342,9 @@ type booking struct {
 	contract  string
 	number    int
 	paymentID int64 // filled in
+	// agreementID and agreementInst are set (and debtID, inst zero) for a
+	// payment booked on an agreement installment.
+	agreementID, agreementInst int64
 }
 
 type applied struct {
@@ -429,8 +521,12 @@ func (db *DB) planReceipts(ctx context.Context, tx *sql.Tx, tenant domain.Tenant
 		if ch == "" || b.paymentID == 0 {
 			continue
 		}
-		payload, _ := json.Marshal(map[string]any{"payment_id": b.paymentID, "amount": b.amount, "paid_at": b.paidAt.UTC(), "source": b.source,
-			"debt_id": b.debtID, "installment_id": b.inst, "contract": b.contract, "number": b.number})
+		pl := map[string]any{"payment_id": b.paymentID, "amount": b.amount, "paid_at": b.paidAt.UTC(), "source": b.source,
+			"debt_id": b.debtID, "installment_id": b.inst, "contract": b.contract, "number": b.number}
+		if b.agreementID != 0 {
+			pl["agreement_id"], pl["agreement_installment_id"] = b.agreementID, b.agreementInst
+		}
+		payload, _ := json.Marshal(pl)
 		as = append(as, store.Attempt{DebtorID: b.debtorID, StepID: "receipt-" + strconv.FormatInt(b.paymentID, 10), AnchorDate: date.Of(b.paidAt.UTC()),
 			Channel: ch, Template: "payment_receipt", Payload: payload, DueAt: at})
 	}
@@ -446,6 +542,54 @@ func (db *DB) planReceipts(ctx context.Context, tx *sql.Tx, tenant domain.Tenant
 			return r.Scan(&id)
 		})
 	return n, err
+}
+
+type agreementsApplied struct {
+	paidOff, cancelled, receipts int
+	agreements                   []store.AgreementPaid
+}
+
+// bookAgreements books payments on agreement installments as
+// ApplyAgreementPayment does (bookAgreementPayment, the whole amount on
+// the installment named), marks a payment's charge paid when its
+// installment became paid and plans receipts. bs are filled in with their
+// payment ids.
+func (db *DB) bookAgreements(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, bs []*booking, at time.Time, spill bool) (agreementsApplied, error) {
+	var out agreementsApplied
+	if len(bs) == 0 {
+		return out, nil
+	}
+	seen := map[int64]int{}
+	var paidCharges []any
+	for _, b := range bs {
+		ab, err := db.bookAgreementPayment(ctx, tx, tenant, b.agreementID, b.number, domain.Payment{Source: b.source, SourceRef: b.sourceRef, Amount: b.amount, PaidAt: b.paidAt}, at, spill)
+		if err != nil {
+			return out, err
+		}
+		if ab.dup {
+			return out, fmt.Errorf("payment %s/%s: booked before: %w", b.source, b.sourceRef, store.ErrConflict)
+		}
+		b.paymentID, b.debtorID = ab.PaymentID, ab.debtor
+		out.paidOff += len(ab.paidOff)
+		out.cancelled += ab.cancelled
+		if b.chargeID != 0 && slices.Contains(ab.paidOff, b.number) {
+			paidCharges = append(paidCharges, b.chargeID)
+		}
+		if k, ok := seen[b.agreementID]; ok {
+			if ab.PaidAt.After(out.agreements[k].PaidAt) {
+				out.agreements[k].PaidAt = ab.PaidAt
+			}
+		} else {
+			seen[b.agreementID] = len(out.agreements)
+			out.agreements = append(out.agreements, store.AgreementPaid{AgreementID: b.agreementID, DebtorID: ab.debtor, PaidAt: ab.PaidAt})
+		}
+	}
+	if _, err := db.execIn(ctx, tx, `UPDATE charges SET status = 'paid', paid_at = ? WHERE tenant_id = ? AND id IN (%s)`, []any{at, tenant}, paidCharges); err != nil {
+		return out, fmt.Errorf("mark charges paid: %w", err)
+	}
+	n, err := db.planReceipts(ctx, tx, tenant, bs, at)
+	out.receipts = n
+	return out, err
 }
 
 func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier) (store.ReconcileOutcome, error) {
@@ -502,7 +646,7 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 				out.New[i] = true
 			}
 		}
-		cands, err := db.candidates(ctx, tx, tenant, in, skip)
+		cands, agr, err := db.candidates(ctx, tx, tenant, in, skip)
 		if err != nil {
 			return err
 		}
@@ -510,7 +654,7 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 		if len(ds) != len(in) {
 			return fmt.Errorf("reconcile: classifier returned %d decisions for %d payments", len(ds), len(in))
 		}
-		var bs []*booking
+		var bs, abs []*booking
 		var credits []store.Incoming
 		var creditAmt []money.Money
 		var creditDebtor []int64
@@ -520,7 +664,16 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 				continue
 			}
 			p := in[i]
-			if d.Book > 0 {
+			if d.Book > 0 && d.AgreementInstallmentID != 0 {
+				ref, ok := agr[d.AgreementInstallmentID]
+				if !ok {
+					return fmt.Errorf("reconcile: payment %s: agreement installment %d was not read: %w", p.SourceRef, d.AgreementInstallmentID, store.ErrNotFound)
+				}
+				abs = append(abs, &booking{source: p.Source, sourceRef: p.SourceRef, amount: d.Book, paidAt: p.PaidAt, debtorID: d.DebtorID,
+					chargeID: d.ChargeID, contract: "ACORDO-" + strconv.FormatInt(ref.agreementID, 10), number: ref.number, agreementID: ref.agreementID, agreementInst: d.AgreementInstallmentID})
+				out.Booked++
+				out.BookedAmount += d.Book
+			} else if d.Book > 0 {
 				contract, number := "", 0
 				if m, ok := cands.ByTxID[p.TxID]; ok && p.TxID != "" && m.ID == d.ChargeID {
 					contract, number = m.Contract, m.Number
@@ -553,6 +706,14 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 			return err
 		}
 		out.PaidOff, out.Cancelled, out.Receipts = ap.paidOff, ap.cancelled, ap.receipts
+		ag, err := db.bookAgreements(ctx, tx, tenant, abs, at, false)
+		if err != nil {
+			return err
+		}
+		out.PaidOff += ag.paidOff
+		out.Cancelled += ag.cancelled
+		out.Receipts += ag.receipts
+		out.Agreements = ag.agreements
 		if err := db.insertMany(ctx, tx, "debtor_credits", []string{"tenant_id", "debtor_id", "amount", "source", "source_ref", "note", "created_at"}, len(credits), func(k int) []any {
 			return []any{tenant, creditDebtor[k], creditAmt[k], string(credits[k].Source), credits[k].SourceRef, "overpayment", at}
 		}, "", nil); err != nil {
@@ -562,11 +723,14 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 		for _, b := range bs {
 			paymentOf[b.sourceRef] = b.paymentID
 		}
-		err = db.insertMany(ctx, tx, "reconcile_items", []string{"tenant_id", "source", "source_ref", "reason", "amount", "received", "paid_at", "charge_id", "debtor_id", "installment_id", "payment_id",
+		for _, b := range abs {
+			paymentOf[b.sourceRef] = b.paymentID
+		}
+		err = db.insertMany(ctx, tx, "reconcile_items", []string{"tenant_id", "source", "source_ref", "reason", "amount", "received", "paid_at", "charge_id", "debtor_id", "installment_id", "agreement_installment_id", "payment_id",
 			"txid", "end_to_end_id", "bank", "our_number", "payer_document", "payer_name", "detail", "status", "created_at"}, len(queue), func(k int) []any {
 			i := queue[k]
 			p, d := in[i], ds[i]
-			return []any{tenant, string(p.Source), p.SourceRef, string(d.Queue), d.QueueAmount, p.Amount, p.PaidAt.UTC(), d.ChargeID, d.DebtorID, d.InstallmentID, paymentOf[p.SourceRef],
+			return []any{tenant, string(p.Source), p.SourceRef, string(d.Queue), d.QueueAmount, p.Amount, p.PaidAt.UTC(), d.ChargeID, d.DebtorID, d.InstallmentID, d.AgreementInstallmentID, paymentOf[p.SourceRef],
 				p.TxID, p.EndToEndID, p.Bank, p.OurNumber, p.PayerDocument, p.PayerName, d.Detail, "open", at}
 		}, "", nil)
 		out.Queued = len(queue)
@@ -578,12 +742,12 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 	return out, nil
 }
 
-const queueCols = `id, source, source_ref, reason, amount, received, paid_at, charge_id, debtor_id, installment_id, payment_id, txid, end_to_end_id, bank, our_number, payer_document, payer_name, detail, status, resolution, resolved_by, resolved_at, created_at`
+const queueCols = `id, source, source_ref, reason, amount, received, paid_at, charge_id, debtor_id, installment_id, agreement_installment_id, payment_id, txid, end_to_end_id, bank, our_number, payer_document, payer_name, detail, status, resolution, resolved_by, resolved_at, created_at`
 
 func scanQueueItem(sc interface{ Scan(...any) error }, tenant domain.TenantID) (store.QueueItem, error) {
 	q := store.QueueItem{TenantID: tenant}
 	var src, reason string
-	err := sc.Scan(&q.ID, &src, &q.SourceRef, &reason, &q.Amount, &q.Received, tm(&q.PaidAt), &q.ChargeID, &q.DebtorID, &q.InstallmentID, &q.PaymentID, &q.TxID, &q.EndToEndID,
+	err := sc.Scan(&q.ID, &src, &q.SourceRef, &reason, &q.Amount, &q.Received, tm(&q.PaidAt), &q.ChargeID, &q.DebtorID, &q.InstallmentID, &q.AgreementInstallmentID, &q.PaymentID, &q.TxID, &q.EndToEndID,
 		&q.Bank, &q.OurNumber, &q.PayerDocument, &q.PayerName, &q.Detail, &q.Status, &q.Resolution, &q.ResolvedBy, tm(&q.ResolvedAt), tm(&q.CreatedAt))
 	q.Source, q.Reason = domain.PaymentSource(src), store.QueueReason(reason)
 	return q, err
@@ -652,8 +816,36 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 		status := ""
 		switch r.Action {
 		case "assign":
+			if r.AgreementInstallmentID != 0 {
+				if r.InstallmentID != 0 {
+					return fmt.Errorf("assign: an installment or an agreement installment, not both")
+				}
+				b := booking{source: it.Source, sourceRef: it.SourceRef, amount: it.Amount, paidAt: it.PaidAt, agreementInst: r.AgreementInstallmentID}
+				if it.PaymentID != 0 {
+					b.sourceRef += "/rest"
+				}
+				if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT agreement_id, number FROM agreement_installments WHERE tenant_id = ? AND id = ?`), tenant, r.AgreementInstallmentID).
+					Scan(&b.agreementID, &b.number); err != nil {
+					return notFound(err, fmt.Sprintf("agreement installment %d", r.AgreementInstallmentID))
+				}
+				b.contract = "ACORDO-" + strconv.FormatInt(b.agreementID, 10)
+				if it.ChargeID != 0 && it.AgreementInstallmentID == r.AgreementInstallmentID {
+					b.chargeID = it.ChargeID
+				}
+				// A supervisor's assignment books as ApplyAgreementPayment
+				// does: any excess to the agreement's next installments.
+				if _, err := db.bookAgreements(ctx, tx, tenant, []*booking{&b}, at, true); err != nil {
+					return err
+				}
+				if err := uncredit("assigned"); err != nil {
+					return err
+				}
+				it.PaymentID, it.InstallmentID, it.AgreementInstallmentID, it.DebtorID = b.paymentID, 0, r.AgreementInstallmentID, b.debtorID
+				status = "assigned"
+				break
+			}
 			if r.InstallmentID == 0 {
-				return fmt.Errorf("assign: installment is required")
+				return fmt.Errorf("assign: an installment or an agreement installment is required")
 			}
 			var b booking
 			if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT d.debtor_id, d.id, d.contract_number, i.number FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE i.tenant_id = ? AND i.id = ?`), tenant, r.InstallmentID).
@@ -674,7 +866,7 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 			if err := uncredit("assigned"); err != nil {
 				return err
 			}
-			it.PaymentID, it.InstallmentID, it.DebtorID = b.paymentID, r.InstallmentID, b.debtorID
+			it.PaymentID, it.InstallmentID, it.AgreementInstallmentID, it.DebtorID = b.paymentID, r.InstallmentID, 0, b.debtorID
 			status = "assigned"
 		case "credit":
 			debtor := it.DebtorID
@@ -705,8 +897,8 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 			return fmt.Errorf("resolve: action %q: want assign, credit or refund", r.Action)
 		}
 		it.Status, it.Resolution, it.ResolvedBy, it.ResolvedAt = status, r.Note, r.Actor, at
-		_, err = tx.ExecContext(ctx, db.Rebind(`UPDATE reconcile_items SET status = ?, resolution = ?, resolved_by = ?, resolved_at = ?, payment_id = ?, installment_id = ?, debtor_id = ? WHERE tenant_id = ? AND id = ?`),
-			status, r.Note, r.Actor, at, it.PaymentID, it.InstallmentID, it.DebtorID, tenant, id)
+		_, err = tx.ExecContext(ctx, db.Rebind(`UPDATE reconcile_items SET status = ?, resolution = ?, resolved_by = ?, resolved_at = ?, payment_id = ?, installment_id = ?, agreement_installment_id = ?, debtor_id = ? WHERE tenant_id = ? AND id = ?`),
+			status, r.Note, r.Actor, at, it.PaymentID, it.InstallmentID, it.AgreementInstallmentID, it.DebtorID, tenant, id)
 		return err
 	})
 	if err != nil {

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/money"
-	"github.com/regua/regua/internal/reconcile"
 	"github.com/regua/regua/internal/store"
 )
 
@@ -20,6 +20,7 @@ type BillingBackend interface {
 	store.BillingStore
 	store.ReconcileStore
 	store.AttemptStore
+	store.NegotiationStore
 }
 
 // ItauAccount is a collection account at Itaú for tests.
@@ -28,8 +29,10 @@ func ItauAccount(creditor int64) store.BankAccount {
 		BeneficiaryName: "Banco Teste", BeneficiaryDoc: "11222333000181", City: "São Paulo"}
 }
 
-// Billing is the contract of store.BillingStore and store.ReconcileStore.
-func Billing(t *testing.T, s BillingBackend) {
+// Billing is the contract of store.BillingStore and store.ReconcileStore;
+// classify is the reconciliation's rules (reconcile.Classify), passed in so
+// that storetest does not depend on the packages it tests.
+func Billing(t *testing.T, s BillingBackend, classify store.Classifier) {
 	ctx := context.Background()
 	a := NewFixture(t, s, "billing-a")
 	b := NewFixture(t, s, "billing-b")
@@ -151,12 +154,12 @@ func Billing(t *testing.T, s BillingBackend) {
 	}
 	t.Run("reconcile", func(t *testing.T) {
 		// Paying the superseded pix goes to the queue; the new one books.
-		o, err := s.Reconcile(ctx, a.Tenant, []store.Incoming{pix("E1", "TXOLD1", 150000), pix("E2", "TXNEW1", 150000), pix("E2", "TXNEW1", 150000), pix("E3", "NOSUCH", 777)}, reconcile.Classify)
+		o, err := s.Reconcile(ctx, a.Tenant, []store.Incoming{pix("E1", "TXOLD1", 150000), pix("E2", "TXNEW1", 150000), pix("E2", "TXNEW1", 150000), pix("E3", "NOSUCH", 777)}, classify)
 		must(err)
 		if o.Booked != 1 || o.Queued != 2 || o.Duplicates != 1 || o.PaidOff != 1 || o.Cancelled != 1 || o.Receipts != 1 {
 			t.Errorf("outcome %+v", o)
 		}
-		again, err := s.Reconcile(ctx, a.Tenant, []store.Incoming{pix("E1", "TXOLD1", 150000), pix("E2", "TXNEW1", 150000), pix("E3", "NOSUCH", 777)}, reconcile.Classify)
+		again, err := s.Reconcile(ctx, a.Tenant, []store.Incoming{pix("E1", "TXOLD1", 150000), pix("E2", "TXNEW1", 150000), pix("E3", "NOSUCH", 777)}, classify)
 		must(err)
 		if again.Duplicates != 3 || again.Booked != 0 || again.Queued != 0 {
 			t.Errorf("replay: %+v", again)
@@ -231,7 +234,7 @@ func Billing(t *testing.T, s BillingBackend) {
 		bol := func(ref, nn string, amt money.Money) store.Incoming {
 			return store.Incoming{Source: domain.PaidBoleto, SourceRef: ref, Bank: "341", OurNumber: nn, Amount: amt, PaidAt: time.Now()}
 		}
-		o, err := s.Reconcile(ctx, a.Tenant, []store.Incoming{bol("R1", "00000201", mo[0].Amount+1000), bol("R2", "00000202", 100)}, reconcile.Classify)
+		o, err := s.Reconcile(ctx, a.Tenant, []store.Incoming{bol("R1", "00000201", mo[0].Amount+1000), bol("R2", "00000202", 100)}, classify)
 		must(err)
 		if o.Booked != 1 || o.Credited != 1000 || o.Queued != 2 {
 			t.Errorf("outcome: %+v", o)
@@ -270,16 +273,150 @@ func Billing(t *testing.T, s BillingBackend) {
 		extra := []store.Charge{charge(left[0], store.ChargeBoleto, "00000203")}
 		must(s.SaveCharges(ctx, a.Tenant, extra))
 		must(s.CancelCharge(ctx, a.Tenant, extra[0].ID))
-		o, err = s.Reconcile(ctx, a.Tenant, []store.Incoming{bol("R3", "00000203", left[0].Amount)}, reconcile.Classify)
+		o, err = s.Reconcile(ctx, a.Tenant, []store.Incoming{bol("R3", "00000203", left[0].Amount)}, classify)
 		must(err)
 		if q, _ := s.QueueItems(ctx, a.Tenant, "open", 10); o.Queued != 1 || len(q) != 1 || q[0].Reason != store.QueueCancelled {
 			t.Errorf("cancelled boleto: %+v %+v", o, q)
 		}
 		// Tenant b paying a's nosso número matches nothing of a's.
-		ob, err := s.Reconcile(ctx, b.Tenant, []store.Incoming{bol("R3", "00000203", left[0].Amount)}, reconcile.Classify)
+		ob, err := s.Reconcile(ctx, b.Tenant, []store.Incoming{bol("R3", "00000203", left[0].Amount)}, classify)
 		must(err)
 		if ob.Booked != 0 || ob.Queued != 1 || ob.Duplicates != 0 {
 			t.Errorf("other tenant's reconcile: %+v", ob)
+		}
+	})
+
+	t.Run("agreement installments", func(t *testing.T) {
+		c := NewFixture(t, s, "billing-c")
+		must(s.SetBankAccount(ctx, c.Tenant, ItauAccount(c.Creditor.ID)))
+		jose, debts := FixtureDebts(t, s, c.Tenant, "52998224725")
+		made := date.New(2026, 11, 24)
+		ag, _, err := s.CreateAgreement(ctx, c.Tenant, TestAgreement(jose, "agr-billing", []int64{debts["C-1001"].ID}, made, 100000, 100000))
+		must(err)
+		opens, err := s.AgreementOpenAmounts(ctx, c.Tenant, jose, 0)
+		must(err)
+		if len(opens) != 2 || opens[0].RefKind != store.RefAgreementInstallment || opens[0].Amount != 100000 {
+			t.Fatalf("agreement open amounts: %+v", opens)
+		}
+		i1, i2 := opens[0], opens[1]
+		cs := []store.Charge{charge(i1, store.ChargePix, "AGRTX1"), charge(i2, store.ChargeBoleto, "00000901"), charge(i2, store.ChargePix, "AGRTX2")}
+		must(s.SaveCharges(ctx, c.Tenant, cs))
+		// The reminder of installment 1, as negotiation plans it.
+		_, err = s.PlanAttempts(ctx, c.Tenant, []store.Attempt{{DebtorID: jose, StepID: fmt.Sprintf("agreement-%d-inst-1-d-3", ag.ID), AnchorDate: made, Channel: "sms", Template: "agreement_reminder", DueAt: time.Now().Add(time.Hour)}})
+		must(err)
+
+		// A Pix of installment 1's charge books on the agreement, not the queue.
+		o, err := s.Reconcile(ctx, c.Tenant, []store.Incoming{pix("EA1", "AGRTX1", 100000)}, classify)
+		must(err)
+		if o.Booked != 1 || o.Queued != 0 || o.PaidOff != 1 || o.Receipts != 1 || len(o.Agreements) != 1 || o.Agreements[0].AgreementID != ag.ID || o.Agreements[0].DebtorID != jose {
+			t.Fatalf("outcome %+v", o)
+		}
+		// The same Pix again books nothing.
+		again, err := s.Reconcile(ctx, c.Tenant, []store.Incoming{pix("EA1", "AGRTX1", 100000)}, classify)
+		must(err)
+		if again.Duplicates != 1 || again.Booked != 0 || again.Queued != 0 || len(again.Agreements) != 0 {
+			t.Errorf("replay: %+v", again)
+		}
+		aps, err := s.AgreementPayments(ctx, c.Tenant, ag.ID)
+		must(err)
+		if len(aps) != 1 || aps[0].Number != 1 || aps[0].Amount != 100000 {
+			t.Fatalf("agreement payments: %+v", aps)
+		}
+		got, err := s.Agreement(ctx, c.Tenant, ag.ID)
+		must(err)
+		if got.Installments[0].Status != domain.InstallmentPaid || got.Installments[1].Status != domain.InstallmentOpen || got.Paid != 100000 {
+			t.Errorf("agreement after payment: paid %s, installments %+v", got.Paid, got.Installments)
+		}
+		if ch, _ := s.Charge(ctx, c.Tenant, cs[0].ID); ch.Status != store.ChargePaid {
+			t.Errorf("paid agreement charge is %s", ch.Status)
+		}
+		ps, _ := s.Payments(ctx, c.Tenant, jose)
+		if len(ps) != 1 || ps[0].SourceRef != "EA1" || ps[0].DebtID != 0 || ps[0].ID != aps[0].PaymentID {
+			t.Errorf("payments: %+v", ps)
+		}
+		at, _ := s.AttemptsOfDebtor(ctx, c.Tenant, jose, 20)
+		var reminderCancelled, receipt bool
+		for _, x := range at {
+			reminderCancelled = reminderCancelled || (x.Template == "agreement_reminder" && x.Status == store.AttemptCancelled)
+			receipt = receipt || (x.Template == "payment_receipt" && x.StepID == fmt.Sprintf("receipt-%d", ps[0].ID) && x.Status == store.AttemptPlanned)
+		}
+		if !reminderCancelled || !receipt {
+			t.Errorf("attempts: reminder cancelled %v, receipt %v: %+v", reminderCancelled, receipt, at)
+		}
+		evs, _ := s.Events(ctx, c.Tenant, jose, 5)
+		if len(evs) == 0 || evs[0].Kind != domain.EventPaid || !strings.Contains(evs[0].Summary, fmt.Sprintf("acordo %d, parcela 1", ag.ID)) {
+			t.Errorf("latest event: %+v", evs)
+		}
+		// Paying installment 1 again (another Pix, same charge): paid already.
+		o, err = s.Reconcile(ctx, c.Tenant, []store.Incoming{pix("EA1b", "AGRTX1", 100000)}, classify)
+		must(err)
+		if o.Booked != 0 || o.Queued != 1 {
+			t.Errorf("second payment of a paid agreement installment: %+v", o)
+		}
+
+		// Installment 2: a partial boleto payment is queued, not booked, and
+		// names the agreement installment; the supervisor assigns it.
+		bol := store.Incoming{Source: domain.PaidBoleto, SourceRef: "341/00000901/06/2026-11-25", Bank: "341", OurNumber: "00000901", Amount: 40000, PaidAt: time.Now()}
+		o, err = s.Reconcile(ctx, c.Tenant, []store.Incoming{bol}, classify)
+		must(err)
+		if o.Booked != 0 || o.Queued != 1 {
+			t.Fatalf("partial: %+v", o)
+		}
+		q, _ := s.QueueItems(ctx, c.Tenant, "open", 10)
+		var partial store.QueueItem
+		for _, it := range q {
+			if it.Reason == store.QueuePartial {
+				partial = it
+			}
+		}
+		if partial.AgreementInstallmentID != i2.RefID || partial.Amount != 40000 || partial.InstallmentID != 0 || partial.ChargeID != cs[1].ID {
+			t.Fatalf("queue: %+v", q)
+		}
+		it, err := s.ResolveQueueItem(ctx, c.Tenant, partial.ID, store.Resolution{Action: "assign", AgreementInstallmentID: i2.RefID, Actor: "user:1"})
+		must(err)
+		if it.Status != "assigned" || it.PaymentID == 0 || it.AgreementInstallmentID != i2.RefID {
+			t.Errorf("assigned item: %+v", it)
+		}
+		if left, _ := s.AgreementOpenAmounts(ctx, c.Tenant, 0, i2.RefID); len(left) != 1 || left[0].Amount != 60000 {
+			t.Errorf("installment 2 left open: %+v", left)
+		}
+		// An overpaying Pix of installment 2: what is open is booked, the
+		// rest kept as credit and queued.
+		o, err = s.Reconcile(ctx, c.Tenant, []store.Incoming{pix("EA2", "AGRTX2", 60500)}, classify)
+		must(err)
+		if o.Booked != 1 || o.BookedAmount != 60000 || o.Credited != 500 || o.Queued != 1 || o.PaidOff != 1 {
+			t.Errorf("overpayment: %+v", o)
+		}
+		if cr, _ := s.DebtorCredit(ctx, c.Tenant, jose); cr != 500 {
+			t.Errorf("credit = %s", cr)
+		}
+		got, _ = s.Agreement(ctx, c.Tenant, ag.ID)
+		if got.Paid != 200000 || got.Installments[1].Status != domain.InstallmentPaid || got.Installments[1].Paid != 100000 {
+			t.Errorf("agreement after installment 2: paid %s, %+v", got.Paid, got.Installments)
+		}
+		// The debts of the agreement were never booked on.
+		if l, _ := s.OpenAmounts(ctx, c.Tenant, jose, 0); len(l) == 0 {
+			t.Errorf("the agreement's payments paid the original installments")
+		}
+		// Manual entry naming the agreement installment, once closed: a
+		// settled agreement's installment takes no payment by itself.
+		if _, err := s.SettleAgreement(ctx, c.Tenant, ag.ID, made.AddDays(2)); err != nil {
+			t.Fatal(err)
+		}
+		man := store.Incoming{Source: domain.PaidManual, SourceRef: "REC-9", Amount: 1000, PaidAt: time.Now(), AgreementInstallmentID: i2.RefID}
+		o, err = s.Reconcile(ctx, c.Tenant, []store.Incoming{man}, classify)
+		must(err)
+		if o.Booked != 0 || o.Queued != 1 {
+			t.Errorf("payment of a settled agreement: %+v", o)
+		}
+		// Another tenant paying the agreement's txid matches nothing.
+		ob, err := s.Reconcile(ctx, b.Tenant, []store.Incoming{pix("EA3", "AGRTX2", 100)}, classify)
+		must(err)
+		if ob.Booked != 0 || ob.Queued != 1 {
+			t.Errorf("other tenant: %+v", ob)
+		}
+		if _, err := s.ResolveQueueItem(ctx, c.Tenant, partial.ID, store.Resolution{Action: "assign", AgreementInstallmentID: i2.RefID}); err == nil {
+			t.Error("an item was assigned twice")
 		}
 	})
 

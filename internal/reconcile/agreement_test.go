@@ -1,0 +1,218 @@
+package reconcile_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/regua/regua/internal/billing"
+	"github.com/regua/regua/internal/cnab"
+	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/negotiation"
+	"github.com/regua/regua/internal/offer"
+	"github.com/regua/regua/internal/pixapi"
+	"github.com/regua/regua/internal/reconcile"
+	"github.com/regua/regua/internal/store"
+	"github.com/regua/regua/internal/store/sqldb"
+	"github.com/regua/regua/internal/store/storetest"
+)
+
+// TestAgreementInstallmentsBooked: a debtor accepts an installment
+// agreement (acordo), gets a PIX code and a boleto for each installment,
+// and pays them through every source — the PIX webhook, a CNAB return
+// file, the API — each booked on its agreement installment (not queued),
+// with the reminders of the installment cancelled, a "paid" event and a
+// receipt; the debtor's pending promise is kept by the first payment and
+// the agreement is settled by the last; each payment sent twice books once.
+func TestAgreementInstallmentsBooked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, db, "agreement-e2e")
+		if err := db.SetBankAccount(ctx, f.Tenant, storetest.ItauAccount(f.Creditor.ID)); err != nil {
+			t.Fatal(err)
+		}
+		svc := &negotiation.Service{Store: db}
+		body, err := os.ReadFile("../offer/demo_policies.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SavePolicies(ctx, f.Tenant, body, "test"); err != nil {
+			t.Fatal(err)
+		}
+		jose := debtorID(t, db, f, "52998224725")
+		today := date.Of(time.Now().UTC())
+		q, err := svc.Menu(ctx, f.Tenant, negotiation.MenuRequest{DebtorID: jose, AsOf: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var o *offer.Offer
+		for i := range q.Menu.Offers {
+			if q.Menu.Offers[i].Kind == offer.KindInstallments {
+				o = &q.Menu.Offers[i]
+			}
+		}
+		if o == nil {
+			t.Fatalf("no installments offer in %+v", q.Menu.Offers)
+		}
+		acc, err := svc.Accept(ctx, f.Tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: jose, AsOf: today}, OfferID: o.ID,
+			Who: "52998224725", WhoKind: "debtor", Channel: "portal"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ag := acc.Agreement
+		if len(ag.Installments) < 3 || acc.Reminders == 0 {
+			t.Fatalf("agreement with %d installments, %d reminders", len(ag.Installments), acc.Reminders)
+		}
+		promise, err := svc.AddPromise(ctx, f.Tenant, negotiation.PromiseRequest{DebtorID: jose, Amount: 1000, Date: today.AddDays(5), Channel: "portal", Who: "agent:1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		opens, err := db.AgreementOpenAmounts(ctx, f.Tenant, jose, 0)
+		if err != nil || len(opens) != len(ag.Installments) {
+			t.Fatalf("agreement open amounts: %+v %v", opens, err)
+		}
+		is := &billing.Issuer{Store: db}
+		var reqs []billing.Request
+		for _, op := range opens {
+			reqs = append(reqs, billing.Request{Open: op, Pix: true, Boleto: true})
+		}
+		issued, err := is.Issue(ctx, f.Tenant, reqs)
+		if err != nil || len(issued) != len(opens) {
+			t.Fatalf("issue: %d %v", len(issued), err)
+		}
+
+		r := &reconcile.Reconciler{Store: db, Batch: 2}
+		sink := reconcile.PixSink{R: r, Tenant: f.Tenant}
+		var boletos []cnab.Payment
+		for i, iss := range issued {
+			switch i % 3 {
+			case 0: // PIX webhook
+				p := pixapi.ReceivedPix{EndToEndID: fmt.Sprintf("E1234567820261203%014d", i), TxID: iss.Pix.TxID, Amount: iss.Pix.Amount, Time: time.Now()}
+				for range 2 {
+					if _, err := sink.BookPix(ctx, p); err != nil {
+						t.Fatal(err)
+					}
+				}
+			case 1: // CNAB return, below
+				boletos = append(boletos, cnab.Payment{OurNumber: iss.Boleto.OurNumber, Amount: iss.Boleto.Amount, Due: iss.Boleto.DueDate.In(time.UTC), PaidOn: time.Now().UTC()})
+			case 2: // the API, naming the agreement installment
+				in := store.Incoming{Source: domain.PaidAPI, SourceRef: fmt.Sprintf("API-%d", i), Amount: opens[i].Amount, PaidAt: time.Now(), AgreementInstallmentID: opens[i].RefID}
+				for range 2 {
+					if _, err := r.Book(ctx, f.Tenant, []store.Incoming{in}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if i == 0 {
+				// The first payment keeps the promise and cancels the
+				// reminders of installment 1.
+				p, _ := db.Promise(ctx, f.Tenant, promise.Promise.ID)
+				if p.Status != store.PromiseKept {
+					t.Errorf("promise after the first payment: %s", p.Status)
+				}
+				at, _ := db.AttemptsOfDebtor(ctx, f.Tenant, jose, 100)
+				for _, a := range at {
+					if a.StepID == fmt.Sprintf("agreement-%d-inst-%d-d-3", ag.ID, ag.Installments[0].Number) && a.Status != store.AttemptCancelled {
+						t.Errorf("reminder of a paid installment is %s", a.Status)
+					}
+				}
+			}
+		}
+		if len(boletos) > 0 {
+			var buf bytes.Buffer
+			h := cnab.Header{Layout: cnab.CNAB240, Bank: "341", Sequence: 1, Created: time.Now().UTC(),
+				Beneficiary: cnab.Beneficiary{Name: "BANCO TESTE", Document: "11222333000181", Agency: "0057", Account: "12345", AccountDV: "0", Wallet: "109"}}
+			if _, err := cnab.GenerateReturn(&buf, h, 0, func(yield func(cnab.Payment) bool) {
+				for _, p := range boletos {
+					if !yield(p) {
+						return
+					}
+				}
+			}); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "ret.txt")
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, err := r.ReturnFile(ctx, f.Tenant, path)
+			if err != nil || res.Booked != len(boletos) || res.Queued != 0 {
+				t.Fatalf("return file: %+v %v", res, err)
+			}
+			// The same settlements in another file book nothing.
+			h.Sequence = 2
+			buf.Reset()
+			cnab.GenerateReturn(&buf, h, 0, func(yield func(cnab.Payment) bool) {
+				for _, p := range boletos {
+					if !yield(p) {
+						return
+					}
+				}
+			})
+			os.WriteFile(path+"2", buf.Bytes(), 0o644)
+			if res, err := r.ReturnFile(ctx, f.Tenant, path+"2"); err != nil || res.Booked != 0 || res.Duplicates != len(boletos) {
+				t.Errorf("the same settlements again: %+v %v", res, err)
+			}
+		}
+
+		if qi, _ := db.QueueItems(ctx, f.Tenant, "", 50); len(qi) != 0 {
+			t.Errorf("queued: %+v", qi)
+		}
+		aps, _ := db.AgreementPayments(ctx, f.Tenant, ag.ID)
+		if len(aps) != len(opens) {
+			t.Errorf("%d agreement payments for %d installments", len(aps), len(opens))
+		}
+		got, err := db.Agreement(ctx, f.Tenant, ag.ID)
+		if err != nil || got.Status != store.AgreementSettled {
+			t.Errorf("agreement after its last installment: %s %v", got.Status, err)
+		}
+		for _, in := range got.Installments {
+			if in.Status != domain.InstallmentPaid {
+				t.Errorf("agreement installment %d is %s", in.Number, in.Status)
+			}
+		}
+		v, _ := db.Debtor360(ctx, f.Tenant, jose, 200)
+		for _, d := range v.Debts {
+			if d.ID == ag.DebtIDs[0] && d.Status != domain.DebtSettled {
+				t.Errorf("debt of the settled agreement is %s", d.Status)
+			}
+		}
+		paid := 0
+		for _, e := range v.Events {
+			if e.Kind == domain.EventPaid {
+				paid++
+			}
+		}
+		if paid != len(opens) {
+			t.Errorf("%d paid events for %d payments", paid, len(opens))
+		}
+		at, _ := db.AttemptsOfDebtor(ctx, f.Tenant, jose, 200)
+		receipts, live := 0, 0
+		for _, a := range at {
+			if a.Template == "payment_receipt" {
+				receipts++
+			} else if a.Status == store.AttemptPlanned {
+				live++
+			}
+		}
+		if receipts != len(opens) || live != 0 {
+			t.Errorf("%d receipts for %d payments, %d other attempts still planned", receipts, len(opens), live)
+		}
+		// The charge paid is marked paid (the API payment named none).
+		for i, iss := range issued {
+			id := iss.Pix.ID
+			if i%3 == 1 {
+				id = iss.Boleto.ID
+			}
+			if c, _ := db.Charge(ctx, f.Tenant, id); (c.Status == store.ChargePaid) != (i%3 != 2) {
+				t.Errorf("charge %d of installment %d is %s", id, i, c.Status)
+			}
+		}
+	})
+}
