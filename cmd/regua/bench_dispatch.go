@@ -35,6 +35,7 @@ func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
 	loops := fs.Int("loops", 4, "claim loops per process")
 	sends := fs.Int("sends", 64, "sends in flight per loop")
 	bin := fs.String("worker-bin", "", "regua binary for the worker processes (default: this one)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of worker process i to PREFIX-worker<i>.pprof")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -69,12 +70,22 @@ func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
 	go srv.Serve(ln)
 	defer srv.Close()
 
+	pgCPU, pgOK := dispatchbench.PostgresCPU(ctx, db)
+	var pg0 time.Duration
+	if pgOK {
+		pg0 = pgCPU()
+	}
+	load0, machine0, self0 := dispatchbench.Load(), dispatchbench.MachineCPU(), bench.CPUTime()
 	start := time.Now()
 	cmds := make([]*exec.Cmd, *procs)
 	for i := range cmds {
-		cmd := exec.CommandContext(ctx, *bin, "queue", "work", "--db", dsn, "--channel-url", "http://"+ln.Addr().String(), "--until-empty",
+		args := []string{"queue", "work", "--db", dsn, "--channel-url", "http://" + ln.Addr().String(), "--until-empty",
 			"--batch", strconv.Itoa(*batch), "--loops", strconv.Itoa(*loops), "--sends", strconv.Itoa(*sends),
-			"--clock", dispatchbench.Clock.Format(time.RFC3339), "--clock-origin", strconv.FormatInt(start.UnixNano(), 10), "--log-level", "warn")
+			"--clock", dispatchbench.Clock.Format(time.RFC3339), "--clock-origin", strconv.FormatInt(start.UnixNano(), 10), "--log-level", "warn"}
+		if *cpuProfile != "" {
+			args = append(args, "--cpuprofile", fmt.Sprintf("%s-worker%d.pprof", *cpuProfile, i+1))
+		}
+		cmd := exec.CommandContext(ctx, *bin, args...)
 		cmd.Env = os.Environ()
 		cmd.Stderr = env.stderr
 		var buf strings.Builder
@@ -91,13 +102,24 @@ func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
 		}()
 	}
 	var stats []string
+	var workersCPU time.Duration
 	for _, cmd := range cmds {
 		if err := cmd.Wait(); err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
-		stats = append(stats, strings.TrimSpace(cmd.Stdout.(*strings.Builder).String()))
+		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		workersCPU += cpu
+		stats = append(stats, fmt.Sprintf("CPU %s; %s", cpu.Round(time.Millisecond), strings.TrimSpace(cmd.Stdout.(*strings.Builder).String())))
 	}
 	took := time.Since(start)
+	machine, sinkCPU, load1 := dispatchbench.MachineCPU()-machine0, bench.CPUTime()-self0, dispatchbench.Load()
+	var pgUsed time.Duration
+	if pgOK {
+		// The workers' connections have closed; give the postmaster a
+		// moment to reap their backends, whose CPU time it then holds.
+		time.Sleep(300 * time.Millisecond)
+		pgUsed = pgCPU() - pg0
+	}
 	var sent, events int
 	db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM attempts WHERE tenant_id = ? AND status = 'sent'`), tenant).Scan(&sent)
 	db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM events WHERE tenant_id = ? AND kind = 'contacted'`), tenant).Scan(&events)
@@ -108,6 +130,21 @@ func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
 	for i, s := range stats {
 		fmt.Fprintf(out, "    worker %d: %s\n", i+1, s)
 	}
+	per := func(d time.Duration) string {
+		if sent == 0 {
+			return "-"
+		}
+		return (d / time.Duration(sent)).Round(time.Microsecond / 10).String()
+	}
+	pgS := "not measured (server not local)"
+	if !db.Postgres() {
+		pgS = "none (SQLite runs inside the workers)"
+	} else if pgOK {
+		pgS = fmt.Sprintf("%s (%s per attempt)", pgUsed.Round(time.Millisecond), per(pgUsed))
+	}
+	fmt.Fprintf(out, "  CPU: workers %s (%s per attempt), PostgreSQL backends %s, this process (sink, HTTP server) %s; machine busy %s of %s (%d CPUs × wall); load %s → %s\n",
+		workersCPU.Round(time.Millisecond), per(workersCPU), pgS, sinkCPU.Round(time.Millisecond), machine.Round(time.Millisecond),
+		(took * time.Duration(runtime.NumCPU())).Round(time.Millisecond), runtime.NumCPU(), load0, load1)
 	if sent != *n {
 		return fmt.Errorf("only %d of %d attempts sent", sent, *n)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -336,6 +337,7 @@ func queueWork(ctx context.Context, env *cliEnv, args []string) error {
 	fs.IntVar(&o.Sends, "sends", max(o.Sends, 64), "sends in flight per loop")
 	fs.DurationVar(&o.Lease, "lease", max(o.Lease, 2*time.Minute), "lease of a claim")
 	untilEmpty := fs.Bool("until-empty", false, "stop when nothing is due")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this worker to this file")
 	clockS := fs.String("clock", "", "simulated start instant (RFC 3339) for demos and benchmarks; time runs from it")
 	origin := fs.Int64("clock-origin", 0, "with --clock: the real instant (Unix ns) the simulated one corresponds to, shared by cooperating processes (default: now)")
 	if _, err := parseFlags(fs, args); err != nil {
@@ -383,6 +385,17 @@ func queueWork(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if *untilEmpty {
 		var wg sync.WaitGroup
 		errc := make(chan error, o.Loops)
@@ -411,7 +424,7 @@ func queueWork(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	st := d.Stats()
-	fmt.Fprintf(env.stdout, "claimed %d: sent %d, retry %d, parked %d, cancelled %d, moved by policy %d, held %d, deferred by rate limit %d, lost lease %d\n",
-		st.Claimed, st.Sent, st.Retried, st.Parked, st.Cancelled, st.Moved, st.Held, st.Deferred, st.Lost)
+	fmt.Fprintf(env.stdout, "claimed %d in %d batches: sent %d, retry %d, parked %d, cancelled %d, moved by policy %d, held %d, deferred by rate limit %d, lost lease %d; time in %s (summed over loops)\n",
+		st.Claimed, st.Batches, st.Sent, st.Retried, st.Parked, st.Cancelled, st.Moved, st.Held, st.Deferred, st.Lost, st.Time)
 	return nil
 }

@@ -29,11 +29,24 @@ type HTTP struct {
 	Client   *http.Client
 }
 
+// transport is shared by every adapter NewHTTP makes, so that channels
+// served by one provider share its keep-alive connections. Dispatch keeps
+// loops × sends requests in flight (4 × 64 by default): the idle pool per
+// host must hold as many, or connections are closed and redialled.
+var transport = &http.Transport{
+	Proxy:               http.ProxyFromEnvironment,
+	MaxIdleConns:        1024,
+	MaxIdleConnsPerHost: 512,
+	IdleConnTimeout:     90 * time.Second,
+	TLSHandshakeTimeout: 10 * time.Second,
+	ForceAttemptHTTP2:   true,
+}
+
 // NewHTTP returns an HTTP adapter with a client whose timeout bounds one send.
 func NewHTTP(provider, base string) *HTTP {
 	return &HTTP{Provider: provider, Base: strings.TrimRight(base, "/"), Client: &http.Client{
 		Timeout:   15 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second},
+		Transport: transport,
 	}}
 }
 

@@ -66,6 +66,21 @@ type Options struct {
 // Stats count what a dispatcher did.
 type Stats struct {
 	Claimed, Sent, Retried, Parked, Cancelled, Moved, Held, Deferred, Lost int
+	// Batches is how many claims returned attempts; Time is the time spent
+	// in each phase, summed over loops (so it may exceed the wall clock).
+	Batches int
+	Time    Timings
+}
+
+// Timings is where a dispatcher's time went, phase by phase: the store
+// calls (claim, facts, limits, settle), the policy decisions and the sends.
+type Timings struct {
+	Claim, Facts, Decide, Limit, Send, Settle time.Duration
+}
+
+func (t Timings) String() string {
+	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
+	return "claim " + ms(t.Claim) + ", facts " + ms(t.Facts) + ", decide " + ms(t.Decide) + ", limits " + ms(t.Limit) + ", send " + ms(t.Send) + ", settle " + ms(t.Settle)
 }
 
 func (s *Stats) add(o Stats) {
@@ -78,6 +93,13 @@ func (s *Stats) add(o Stats) {
 	s.Held += o.Held
 	s.Deferred += o.Deferred
 	s.Lost += o.Lost
+	s.Batches += o.Batches
+	s.Time.Claim += o.Time.Claim
+	s.Time.Facts += o.Time.Facts
+	s.Time.Decide += o.Time.Decide
+	s.Time.Limit += o.Time.Limit
+	s.Time.Send += o.Time.Send
+	s.Time.Settle += o.Time.Settle
 }
 
 // Dispatcher runs the loops.
@@ -207,8 +229,14 @@ func sleep(ctx context.Context, d time.Duration) {
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	token := d.o.Worker + "-" + randomHex(8)
 	now := d.o.Now().UTC()
+	t0 := time.Now()
 	claimed, err := d.s.ClaimAttempts(ctx, store.Claim{Now: now, Lease: d.o.Lease, Limit: d.o.Batch, Token: token, Channels: d.channels})
+	var st Stats
+	st.Time.Claim = time.Since(t0)
 	if err != nil || len(claimed) == 0 {
+		d.mu.Lock()
+		d.stats.add(st)
+		d.mu.Unlock()
 		return 0, err
 	}
 	// From here on the batch is finished even if ctx ends: what was sent
@@ -253,8 +281,8 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		}
 	}()
 	defer func() { close(stopExtend); <-extended }()
-	var st Stats
 	st.Claimed = len(claimed)
+	st.Batches = 1
 	var firstErr error
 	for _, t := range tenants {
 		s, err := d.tenantBatch(bctx, t, token, byTenant[t], paused)
@@ -287,7 +315,9 @@ func (d *Dispatcher) tenantBatch(ctx context.Context, tenant domain.TenantID, to
 	for i := range cs {
 		as[i] = cs[i].Attempt
 	}
+	t0 := time.Now()
 	facts, err := d.s.SendFacts(ctx, tenant, as, token, now.Add(-8*24*time.Hour))
+	st.Time.Facts = time.Since(t0)
 	if err != nil {
 		// Leave the batch to its lease: another try will read the facts.
 		return st, err
@@ -311,8 +341,14 @@ func (d *Dispatcher) tenantBatch(ctx context.Context, tenant domain.TenantID, to
 			hist[w.a.DebtorID] = append(hist[w.a.DebtorID], policy.Attempt{ID: strconv.FormatInt(w.a.ID, 10), At: now, Channel: w.ch, Debt: strconv.FormatInt(w.a.DebtID, 10), Outcome: policy.Attempted})
 		}
 	}
+	t1 := time.Now()
+	st.Time.Decide = t1.Sub(t0) - st.Time.Facts
 	d.limit(ctx, tenant, ws, now)
+	t2 := time.Now()
+	st.Time.Limit = t2.Sub(t1)
 	d.send(ctx, tenant, ws)
+	t3 := time.Now()
+	st.Time.Send = t3.Sub(t2)
 	out := make([]store.Settled, len(ws))
 	for i, w := range ws {
 		out[i] = w.out
@@ -336,6 +372,7 @@ func (d *Dispatcher) tenantBatch(ctx context.Context, tenant domain.TenantID, to
 		}
 	}
 	changed, err := d.s.SettleAttempts(ctx, tenant, token, d.o.Now().UTC(), out)
+	st.Time.Settle = time.Since(t3)
 	if err != nil {
 		return st, err
 	}

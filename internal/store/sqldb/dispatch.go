@@ -66,79 +66,99 @@ func (db *DB) ClaimAttempts(ctx context.Context, c store.Claim) ([]store.Claimed
 	}
 	now := c.Now.UTC()
 	until := now.Add(c.Lease)
-	lock := ""
-	if db.pg {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
-	chans := make([]any, len(c.Channels))
-	for i, ch := range c.Channels {
-		chans[i] = ch
-	}
-	inCh := "channel IN (" + placeholders(len(chans)) + ")"
-	type part struct{ where, order string }
-	parts := []part{
-		{"status = 'sending' AND lease_until <= ?", "lease_until"},
-		{"status = 'failed' AND due_at <= ?", "due_at"},
-		{"status = 'planned' AND due_at <= ?", "due_at"},
-	}
 	var out []store.Claimed
-	claim := func(q interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	}) error {
-		out = out[:0]
-		for _, p := range parts {
-			left := c.Limit - len(out)
-			if left <= 0 {
-				break
-			}
-			q1 := `UPDATE attempts SET status = 'sending', lease_token = ?, lease_until = ?, tries = tries + 1
-			  WHERE (tenant_id, id) IN (SELECT tenant_id, id FROM attempts WHERE ` + p.where + ` AND ` + inCh + ` ORDER BY ` + p.order + ` LIMIT ?` + lock + `)
-			  RETURNING tenant_id, lease_token, ` + attemptCols
-			args := append(append([]any{c.Token, until, now}, chans...), left)
-			rows, err := q.QueryContext(ctx, db.Rebind(q1), args...)
+	scan := func(rows *sql.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var tenant int64
+			var cl store.Claimed
+			a, err := ScanAttempt(tenantScanner{rows, &tenant, &cl.LeaseToken}, 0)
 			if err != nil {
 				return err
 			}
-			first := len(out)
-			for rows.Next() {
-				var tenant int64
-				var cl store.Claimed
-				a, err := ScanAttempt(tenantScanner{rows, &tenant, &cl.LeaseToken}, 0)
-				if err != nil {
-					rows.Close()
-					return err
-				}
-				a.TenantID = domain.TenantID(tenant)
-				cl.Attempt = a
-				out = append(out, cl)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			// RETURNING has no order: restore the oldest-first one.
-			part := out[first:]
-			sort.Slice(part, func(i, j int) bool {
-				if !part[i].DueAt.Equal(part[j].DueAt) {
-					return part[i].DueAt.Before(part[j].DueAt)
-				}
-				return part[i].ID < part[j].ID
-			})
+			a.TenantID = domain.TenantID(tenant)
+			cl.Attempt = a
+			out = append(out, cl)
 		}
-		return nil
+		return rows.Err()
 	}
 	var err error
 	if db.pg {
-		// Each statement commits on its own: a crash between them leaves
-		// claimed rows whose lease simply runs out.
-		err = claim(db.sql)
+		err = db.claimPostgres(ctx, c, now, until, scan)
 	} else {
-		err = db.Tx(ctx, func(tx *sql.Tx) error { return claim(tx) })
+		err = db.Tx(ctx, func(tx *sql.Tx) error {
+			out = out[:0]
+			return db.claimSQLite(ctx, tx, c, now, until, &out, scan)
+		})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("claim attempts: %w", err)
 	}
+	// RETURNING has no order: work the batch oldest first.
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].DueAt.Equal(out[j].DueAt) {
+			return out[i].DueAt.Before(out[j].DueAt)
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out, nil
+}
+
+// claimParts are the three sets a claim takes from, in order of priority,
+// each read oldest first by an index: attempts_lease for expired leases,
+// attempts_due for the others.
+var claimParts = [...]struct{ where, order string }{
+	{"status = 'sending' AND lease_until <= ?", "lease_until"},
+	{"status = 'failed' AND due_at <= ?", "due_at"},
+	{"status = 'planned' AND due_at <= ?", "due_at"},
+}
+
+// claimPostgres claims in one statement that commits on its own: the
+// three sets are locked with SKIP LOCKED (other claimers take other rows
+// without waiting) and chained by UNION ALL under one LIMIT, so that a
+// later set is read only for what the earlier ones left of the batch. The
+// chosen ids go through an array so that the update finds its rows by
+// primary key (a join or IN on the subquery let the planner scan the
+// whole table).
+func (db *DB) claimPostgres(ctx context.Context, c store.Claim, now, until time.Time, scan func(*sql.Rows) error) error {
+	var sub []string
+	for i, p := range claimParts {
+		sub = append(sub, `SELECT id FROM (SELECT id FROM attempts WHERE `+strings.Replace(p.where, "?", "$3", 1)+
+			` AND channel = ANY($4) ORDER BY `+p.order+` LIMIT $5 FOR UPDATE SKIP LOCKED) p`+fmt.Sprint(i))
+	}
+	q := `UPDATE attempts SET status = 'sending', lease_token = $1, lease_until = $2, tries = tries + 1
+	  WHERE id = ANY(ARRAY(` + strings.Join(sub, " UNION ALL ") + ` LIMIT $5))
+	  RETURNING tenant_id, lease_token, ` + attemptCols
+	rows, err := db.sql.QueryContext(ctx, q, c.Token, until, now, c.Channels, c.Limit)
+	if err != nil {
+		return err
+	}
+	return scan(rows)
+}
+
+// claimSQLite claims set by set inside the one writer's transaction.
+func (db *DB) claimSQLite(ctx context.Context, tx *sql.Tx, c store.Claim, now, until time.Time, out *[]store.Claimed, scan func(*sql.Rows) error) error {
+	chans := make([]any, len(c.Channels))
+	for i, ch := range c.Channels {
+		chans[i] = ch
+	}
+	for _, p := range claimParts {
+		left := c.Limit - len(*out)
+		if left <= 0 {
+			break
+		}
+		q := `UPDATE attempts SET status = 'sending', lease_token = ?, lease_until = ?, tries = tries + 1
+		  WHERE id IN (SELECT id FROM attempts WHERE ` + p.where + ` AND channel IN (` + placeholders(len(chans)) + `) ORDER BY ` + p.order + ` LIMIT ?)
+		  RETURNING tenant_id, lease_token, ` + attemptCols
+		rows, err := tx.QueryContext(ctx, q, append(append([]any{c.Token, until, now}, chans...), left)...)
+		if err != nil {
+			return err
+		}
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (db *DB) SettleAttempts(ctx context.Context, tenant domain.TenantID, token string, now time.Time, ss []store.Settled) ([]int64, error) {
@@ -232,6 +252,32 @@ func (db *DB) SettleAttempts(ctx context.Context, tenant domain.TenantID, token 
 				evs = append(evs, e)
 			}
 		}
+		if len(evs) == 0 {
+			return nil
+		}
+		if db.pg {
+			// One statement text for any batch (prepared once per
+			// connection), the rows unnested from arrays.
+			debtors, debts := make([]int64, len(evs)), make([]int64, len(evs))
+			kinds, actors, sums := make([]string, len(evs)), make([]string, len(evs)), make([]string, len(evs))
+			ats := make([]time.Time, len(evs))
+			datas := make([]*string, len(evs))
+			for i, e := range evs {
+				debtors[i], debts[i], kinds[i], ats[i], actors[i], sums[i] = e.DebtorID, e.DebtID, string(e.Kind), e.At.UTC(), e.Actor, e.Summary
+				if len(e.Data) > 0 {
+					d := string(e.Data)
+					datas[i] = &d
+				}
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO events (tenant_id, debtor_id, debt_id, kind, at, actor, summary, data)
+			  SELECT $1, debtor, debt, kind, at, actor, summary, data
+			  FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[]) AS v(debtor, debt, kind, at, actor, summary, data)`,
+				tenant, debtors, debts, kinds, ats, actors, sums, datas)
+			if err != nil {
+				return fmt.Errorf("insert events: %w", err)
+			}
+			return nil
+		}
 		return db.insertMany(ctx, tx, "events", []string{"tenant_id", "debtor_id", "debt_id", "kind", "at", "actor", "summary", "data"}, len(evs), func(i int) []any {
 			e := evs[i]
 			return []any{tenant, e.DebtorID, e.DebtID, string(e.Kind), e.At.UTC(), e.Actor, e.Summary, nullJSON(e.Data)}
@@ -270,7 +316,16 @@ func (db *DB) SendFacts(ctx context.Context, tenant domain.TenantID, as []store.
 		if len(ids) == 0 {
 			return nil
 		}
-		rows, err := db.sql.QueryContext(ctx, db.Rebind(strings.Replace(query, "@IDS", sqlIDs(ids), 1)), append([]any{tenant}, args...)...)
+		var rows *sql.Rows
+		var err error
+		if db.pg {
+			// One statement text whatever the ids: the driver prepares it
+			// once per connection, and the server plans an array parameter
+			// instead of parsing hundreds of literals each time.
+			rows, err = db.sql.QueryContext(ctx, db.Rebind(strings.Replace(query, "IN (@IDS)", "= ANY(?)", 1)), append([]any{tenant, ids}, args...)...)
+		} else {
+			rows, err = db.sql.QueryContext(ctx, db.Rebind(strings.Replace(query, "@IDS", sqlIDs(ids), 1)), append([]any{tenant}, args...)...)
+		}
 		if err != nil {
 			return fmt.Errorf("send facts: %s: %w", what, err)
 		}
@@ -342,8 +397,12 @@ func (db *DB) SendFacts(ctx context.Context, tenant domain.TenantID, as []store.
 	}
 	if err == nil {
 		since = since.UTC()
+		// The status test is a CASE so that no index can serve it: the
+		// debtors' own rows (attempts_debtor) are few, while an index on
+		// status would visit every sent attempt of the table, and stale
+		// statistics (just after a large plan) make the planner pick it.
 		err = q("history", `SELECT id, debtor_id, debt_id, channel, status, sent_at, due_at FROM attempts
-		  WHERE tenant_id = ? AND debtor_id IN (@IDS) AND ((status = 'sent' AND sent_at >= ?) OR (status = 'sending' AND lease_token <> ?))`, debtors, []any{since, token}, func(r *sql.Rows) error {
+		  WHERE tenant_id = ? AND debtor_id IN (@IDS) AND CASE status WHEN 'sent' THEN sent_at >= ? WHEN 'sending' THEN lease_token <> ? ELSE 0 = 1 END`, debtors, []any{since, token}, func(r *sql.Rows) error {
 			var h store.HistoryEntry
 			var debtor int64
 			var st string

@@ -397,4 +397,35 @@ func RunDispatch(t *testing.T, s DispatchStore) {
 			t.Errorf("counts %v, want %v", got, want)
 		}
 	})
+
+	t.Run("claim order: expired leases, then retries, then planned", func(t *testing.T) {
+		// Tenant B's voice channel, which nothing above touches. The
+		// planned attempt is the oldest due, yet a batch of one takes the
+		// expired lease first, then the retry.
+		t1 := t0.Add(10 * time.Hour)
+		pPlanned := plan(b.Tenant, ib.Maria, ib.MariaDebt, "voice", t1.Add(-3*time.Hour))
+		pFailed := plan(b.Tenant, ib.Maria, ib.MariaDebt, "voice", t1.Add(-2*time.Hour))
+		pExpired := plan(b.Tenant, ib.Maria, ib.MariaDebt, "voice", t1.Add(-2*time.Hour))
+		cs := claim(t1.Add(-2*time.Hour), "tok-o1", 3, "voice")
+		if len(cs) != 3 || cs[0].ID != pPlanned {
+			t.Fatalf("first claim %v, want all three, oldest (%d) first", ids(cs), pPlanned)
+		}
+		// Planned goes back to planned (policy move), failed to a retry,
+		// expired stays sending under tok-o1 with its one-hour lease.
+		if ch, err := s.SettleAttempts(ctx, b.Tenant, "tok-o1", t1, []store.Settled{
+			{ID: pPlanned, Status: store.AttemptPlanned, DueAt: t1.Add(-3 * time.Hour)},
+			{ID: pFailed, Status: store.AttemptFailed, DueAt: t1.Add(-90 * time.Minute), Error: "http 503"},
+		}); err != nil || len(ch) != 2 {
+			t.Fatalf("settle: %v %v", ch, err)
+		}
+		for i, want := range []int64{pExpired, pFailed, pPlanned} {
+			cs := claim(t1, fmt.Sprintf("tok-o%d", i+2), 1, "voice")
+			if len(cs) != 1 || cs[0].ID != want {
+				t.Fatalf("claim %d of one: %v, want %d", i+1, ids(cs), want)
+			}
+		}
+		if cs := claim(t1, "tok-o5", 10, "voice"); len(cs) != 0 {
+			t.Errorf("claimed again: %v", ids(cs))
+		}
+	})
 }
