@@ -1,8 +1,6 @@
 package cnab
 
 import (
-	"strings"
-
 	"github.com/regua/regua/internal/money"
 )
 
@@ -44,8 +42,8 @@ func segFor(bank string) seg240 {
 
 // ourNumber240 takes the nosso número (without check digit) out of the
 // field of positions 038-057 as each bank fills it (see ourNumberField240).
-func ourNumber240(bank, raw string) string {
-	d := strings.TrimSpace(raw)
+func ourNumber240(bank string, raw []byte) []byte {
+	d := trimSpace(raw)
 	switch bank {
 	case "001": // 17 digits, left-aligned
 		return d
@@ -66,7 +64,7 @@ func ourNumber240(bank, raw string) string {
 			return d[:12]
 		}
 	}
-	return trimZeros(d)
+	return trimZerosBytes(d)
 }
 
 type batch240 struct {
@@ -74,12 +72,16 @@ type batch240 struct {
 	total             money.Money
 	pending           *Record
 	pendingSeg        byte
+	pendingCode       [2]byte // código de movimento of the pending segment
 	nextSeq           int
 	// full is false in the validation pass: text fields are not kept.
 	full bool
 	// rec is reused for every record: a callback gets a pointer valid
 	// only until it returns.
 	rec Record
+	// text collects the text fields of the pending pair (full only).
+	text    textBuf
+	reasons string
 }
 
 func scan240(lr *lineReader, l line, opt Options, fn func(*Record) error) (FileInfo, error) {
@@ -174,9 +176,6 @@ func scan240(lr *lineReader, l line, opt Options, fn func(*Record) error) (FileI
 			}
 			b.nextSeq++
 			b.lines++
-			if b.full {
-				l = l.withString()
-			}
 			rec, err := segment240(l, info.Kind, info.Bank, sg, b)
 			if err != nil {
 				return info, err
@@ -262,17 +261,23 @@ func segment240(l line, kind Kind, bank string, sg seg240, b *batch240) (*Record
 			return nil, errAt(l.no, 14, 14, "segmento", "segment %c of line %d has no segment %c", b.pendingSeg, b.pending.Line, want[1])
 		}
 		r := &b.rec
-		*r = Record{Line: l.no, Layout: CNAB240, Bank: bank, Batch: b.no, Code: l.str(16, 17)}
+		*r = Record{Line: l.no, Layout: CNAB240, Bank: bank, Batch: b.no}
+		b.text.reset()
+		b.reasons = ""
+		if b.full {
+			b.text.bytes(&r.Code, l.raw(16, 17))
+		}
 		var err error
 		if s == 'T' {
-			err = segT(l, r, bank, sg, b.full)
+			err = segT(l, r, bank, sg, b)
 		} else {
-			err = segP(l, r, bank, sg, b.full)
+			err = segP(l, r, bank, sg, b)
 		}
 		if err != nil {
 			return nil, err
 		}
 		b.pending, b.pendingSeg = r, s
+		copy(b.pendingCode[:], l.raw(16, 17))
 		b.titles++
 		b.total += r.FaceValue
 		return nil, nil
@@ -284,11 +289,19 @@ func segment240(l line, kind Kind, bank string, sg seg240, b *batch240) (*Record
 		b.pending = nil
 		var err error
 		if s == 'U' {
-			err = segU(l, r, b.full)
+			err = segU(l, r, b)
 		} else if b.full {
-			segQ(l, r)
+			segQ(l, r, b)
 		}
-		return r, err
+		if err != nil || !b.full {
+			return r, err
+		}
+		b.text.flush()
+		if s == 'U' {
+			r.Reasons = reasons(b.reasons, 2)
+			r.Occurrence, r.Description = classify(CNAB240, bank, r.Code, r.Reasons)
+		}
+		return r, nil
 	case s >= 'A' && s <= 'Z':
 		// Optional segments (R, S, Y…) are counted but carry nothing read
 		// here; they must not split a pair.
@@ -300,7 +313,7 @@ func segment240(l line, kind Kind, bank string, sg seg240, b *batch240) (*Record
 	return nil, errAt(l.no, 14, 14, "segmento", "%q is not a segment code", s)
 }
 
-func segT(l line, r *Record, bank string, sg seg240, full bool) error {
+func segT(l line, r *Record, bank string, sg seg240, b *batch240) error {
 	if !allDigits(l.raw(16, 17)) {
 		return errAt(l.no, 16, 17, "código de movimento retorno", "%q is not a code", l.raw(16, 17))
 	}
@@ -311,28 +324,28 @@ func segT(l line, r *Record, bank string, sg seg240, full bool) error {
 	if r.Fee, err = l.amount(sg.tFee.from, sg.tFee.to, "valor da tarifa/custas"); err != nil {
 		return err
 	}
-	if !full {
+	if !b.full {
 		return l.checkDate(sg.tDue.from, sg.tDue.to, "data de vencimento")
 	}
-	if r.DueDate, err = l.date(sg.tDue.from, sg.tDue.to, "data de vencimento"); err != nil {
+	t := &b.text
+	if err = l.dateTo(t, &r.DueDate, sg.tDue.from, sg.tDue.to, "data de vencimento"); err != nil {
 		return err
 	}
-	raw := l.str(sg.tOurNumber.from, sg.tOurNumber.to)
-	r.OurNumberRaw = strings.TrimSpace(raw)
-	r.OurNumber = ourNumber240(bank, raw)
-	r.Wallet = l.text(sg.tWallet, sg.tWallet)
-	r.DocumentNumber = l.text(sg.tDoc.from, sg.tDoc.to)
-	r.CompanyUse = l.text(sg.tCompanyUse.from, sg.tCompanyUse.to)
-	r.PayerDocument = trimZeros(l.text(sg.tPayerDoc.from, sg.tPayerDoc.to))
-	r.PayerName = l.text(sg.tPayerName.from, sg.tPayerName.to)
-	r.Reasons = reasons(l.text(sg.tReasons.from, sg.tReasons.to), 2)
-	r.Occurrence, r.Description = classify(CNAB240, bank, r.Code, r.Reasons)
+	raw := l.raw(sg.tOurNumber.from, sg.tOurNumber.to)
+	t.text(&r.OurNumberRaw, raw)
+	t.text(&r.OurNumber, ourNumber240(bank, raw))
+	t.text(&r.Wallet, l.raw(sg.tWallet, sg.tWallet))
+	t.text(&r.DocumentNumber, l.raw(sg.tDoc.from, sg.tDoc.to))
+	t.text(&r.CompanyUse, l.raw(sg.tCompanyUse.from, sg.tCompanyUse.to))
+	t.text(&r.PayerDocument, trimZerosBytes(l.raw(sg.tPayerDoc.from, sg.tPayerDoc.to)))
+	t.text(&r.PayerName, l.raw(sg.tPayerName.from, sg.tPayerName.to))
+	t.text(&b.reasons, l.raw(sg.tReasons.from, sg.tReasons.to))
 	return nil
 }
 
-func segU(l line, r *Record, full bool) error {
-	if c := l.raw(16, 17); string(c) != r.Code {
-		return errAt(l.no, 16, 17, "código de movimento retorno", "is %q, its segment T on line %d says %q", c, r.Line, r.Code)
+func segU(l line, r *Record, b *batch240) error {
+	if c := l.raw(16, 17); string(c) != string(b.pendingCode[:]) {
+		return errAt(l.no, 16, 17, "código de movimento retorno", "is %q, its segment T on line %d says %q", c, r.Line, b.pendingCode[:])
 	}
 	var err error
 	for _, f := range [...]struct {
@@ -351,22 +364,19 @@ func segU(l line, r *Record, full bool) error {
 			return err
 		}
 	}
-	if !full {
+	if !b.full {
 		if err := l.checkDate(138, 145, "data da ocorrência"); err != nil {
 			return err
 		}
 		return l.checkDate(146, 153, "data da efetivação do crédito")
 	}
-	if r.OccurrenceDate, err = l.date(138, 145, "data da ocorrência"); err != nil {
+	if err = l.dateTo(&b.text, &r.OccurrenceDate, 138, 145, "data da ocorrência"); err != nil {
 		return err
 	}
-	if r.CreditDate, err = l.date(146, 153, "data da efetivação do crédito"); err != nil {
-		return err
-	}
-	return nil
+	return l.dateTo(&b.text, &r.CreditDate, 146, 153, "data da efetivação do crédito")
 }
 
-func segP(l line, r *Record, bank string, sg seg240, full bool) error {
+func segP(l line, r *Record, bank string, sg seg240, b *batch240) error {
 	r.Occurrence, r.Description = Registration, "Entrada de título (remessa)"
 	var err error
 	for _, f := range [...]struct {
@@ -383,24 +393,25 @@ func segP(l line, r *Record, bank string, sg seg240, full bool) error {
 			return err
 		}
 	}
-	if !full {
+	if !b.full {
 		return l.checkDate(78, 85, "data de vencimento")
 	}
-	if r.DueDate, err = l.date(78, 85, "data de vencimento"); err != nil {
+	t := &b.text
+	if err = l.dateTo(t, &r.DueDate, 78, 85, "data de vencimento"); err != nil {
 		return err
 	}
-	raw := l.str(sg.pOurNumber.from, sg.pOurNumber.to)
-	r.OurNumberRaw = strings.TrimSpace(raw)
-	r.OurNumber = ourNumber240(bank, raw)
-	r.Wallet = l.text(58, 58)
-	r.DocumentNumber = l.text(63, 77)
-	r.CompanyUse = l.text(196, 220)
+	raw := l.raw(sg.pOurNumber.from, sg.pOurNumber.to)
+	t.text(&r.OurNumberRaw, raw)
+	t.text(&r.OurNumber, ourNumber240(bank, raw))
+	t.text(&r.Wallet, l.raw(58, 58))
+	t.text(&r.DocumentNumber, l.raw(63, 77))
+	t.text(&r.CompanyUse, l.raw(196, 220))
 	return nil
 }
 
-func segQ(l line, r *Record) {
-	r.PayerDocument = trimZeros(l.text(19, 33))
-	r.PayerName = l.text(34, 73)
+func segQ(l line, r *Record, b *batch240) {
+	b.text.text(&r.PayerDocument, trimZerosBytes(l.raw(19, 33)))
+	b.text.text(&r.PayerName, l.raw(34, 73))
 }
 
 // batchTrailer240 checks the batch trailer (registro 5): the count of

@@ -1,8 +1,6 @@
 package cnab
 
 import (
-	"strings"
-
 	"github.com/regua/regua/internal/money"
 )
 
@@ -146,6 +144,7 @@ func scan400(lr *lineReader, l line, fn func(*Record) error) (FileInfo, error) {
 	trailer := false
 	full := fn != nil
 	var scratch Record // reused: a callback's pointer is valid until it returns
+	var text textBuf
 	for {
 		l, ok, err := lr.next()
 		if err != nil {
@@ -167,18 +166,29 @@ func scan400(lr *lineReader, l line, fn func(*Record) error) (FileInfo, error) {
 		switch t := l.b[0]; {
 		case t == lay.detail || t == '1':
 			details++
-			if full {
-				l = l.withString()
-			}
 			r := &scratch
-			*r = Record{Line: l.no, Layout: CNAB400, Bank: info.Bank, Code: l.str(109, 110)}
+			*r = Record{Line: l.no, Layout: CNAB400, Bank: info.Bank}
+			text.reset()
+			var rs string
+			if full {
+				text.bytes(&r.Code, l.raw(109, 110))
+			}
 			if info.Kind == Return {
-				err = detail400(l, r, lay, full)
+				err = detail400(l, r, lay, full, &text, &rs)
 			} else {
-				err = remittance400(l, r, lay, full)
+				err = remittance400(l, r, lay, full, &text)
 			}
 			if err != nil {
 				return info, err
+			}
+			if full {
+				text.flush()
+				if info.Kind == Return {
+					if lay.rReasons.from > 0 {
+						r.Reasons = reasons(rs, lay.reasonWidth)
+					}
+					r.Occurrence, r.Description = classify(CNAB400, r.Bank, r.Code, r.Reasons)
+				}
 			}
 			info.Records++
 			info.Total += r.FaceValue
@@ -223,7 +233,7 @@ func seq400(l line, want int) error {
 	return nil
 }
 
-func detail400(l line, r *Record, lay layout400, full bool) error {
+func detail400(l line, r *Record, lay layout400, full bool, t *textBuf, rs *string) error {
 	if !allDigits(l.raw(109, 110)) {
 		return errAt(l.no, 109, 110, "código de ocorrência", "%q is not a code", l.raw(109, 110))
 	}
@@ -252,7 +262,7 @@ func detail400(l line, r *Record, lay layout400, full bool) error {
 		if !full {
 			err = l.checkDate(d.s.from, d.s.to, d.name)
 		} else {
-			*d.dst, err = l.date(d.s.from, d.s.to, d.name)
+			err = l.dateTo(t, d.dst, d.s.from, d.s.to, d.name)
 		}
 		if err != nil {
 			return err
@@ -261,22 +271,31 @@ func detail400(l line, r *Record, lay layout400, full bool) error {
 	if !full {
 		return nil
 	}
-	r.OurNumberRaw = l.text(lay.rOurNumber.from, lay.rOurNumber.to)
-	r.OurNumber = r.OurNumberRaw
-	if lay.ourNumberWidth > 0 && len(r.OurNumber) < lay.ourNumberWidth {
-		r.OurNumber = strings.Repeat("0", lay.ourNumberWidth-len(r.OurNumber)) + r.OurNumber
-	}
-	r.Wallet = l.text(lay.rWallet, lay.rWallet)
-	r.DocumentNumber = l.text(lay.rDoc.from, lay.rDoc.to)
-	r.CompanyUse = l.text(lay.rCompanyUse.from, lay.rCompanyUse.to)
+	ourNumber400(l, r, t, lay.rOurNumber, lay.ourNumberWidth)
+	t.text(&r.Wallet, l.raw(lay.rWallet, lay.rWallet))
+	t.text(&r.DocumentNumber, l.raw(lay.rDoc.from, lay.rDoc.to))
+	t.text(&r.CompanyUse, l.raw(lay.rCompanyUse.from, lay.rCompanyUse.to))
 	if lay.rPayerName.from > 0 {
-		r.PayerName = l.text(lay.rPayerName.from, lay.rPayerName.to)
+		t.text(&r.PayerName, l.raw(lay.rPayerName.from, lay.rPayerName.to))
 	}
 	if lay.rReasons.from > 0 {
-		r.Reasons = reasons(l.text(lay.rReasons.from, lay.rReasons.to), lay.reasonWidth)
+		t.text(rs, l.raw(lay.rReasons.from, lay.rReasons.to))
 	}
-	r.Occurrence, r.Description = classify(CNAB400, r.Bank, r.Code, r.Reasons)
 	return nil
+}
+
+// ourNumber400 adds the nosso número as the file has it and padded with
+// zeros to the bank's width (Santander's file has 7 digits of 12).
+func ourNumber400(l line, r *Record, t *textBuf, s span, width int) {
+	raw := trimSpace(l.raw(s.from, s.to))
+	t.text(&r.OurNumberRaw, raw)
+	start := len(t.b)
+	for i := len(raw); i < width; i++ {
+		t.b = append(t.b, '0')
+	}
+	t.text(nil, raw)
+	t.span[t.n-1][0] = int32(start)
+	t.dst[t.n-1] = &r.OurNumber
 }
 
 type amountField struct {
@@ -296,7 +315,7 @@ func amounts400(l line, fs []amountField) error {
 	return nil
 }
 
-func remittance400(l line, r *Record, lay layout400, full bool) error {
+func remittance400(l line, r *Record, lay layout400, full bool, t *textBuf) error {
 	r.Occurrence, r.Description = Registration, "Entrada de título (remessa)"
 	if err := amounts400(l, []amountField{
 		{lay.pValue, "valor do título", &r.FaceValue},
@@ -309,19 +328,14 @@ func remittance400(l line, r *Record, lay layout400, full bool) error {
 	if !full {
 		return l.checkDate(lay.pDue.from, lay.pDue.to, "data de vencimento")
 	}
-	var err error
-	if r.DueDate, err = l.date(lay.pDue.from, lay.pDue.to, "data de vencimento"); err != nil {
+	if err := l.dateTo(t, &r.DueDate, lay.pDue.from, lay.pDue.to, "data de vencimento"); err != nil {
 		return err
 	}
-	r.OurNumberRaw = l.text(lay.pOurNumber.from, lay.pOurNumber.to)
-	r.OurNumber = r.OurNumberRaw
-	if lay.ourNumberWidth > 0 && len(r.OurNumber) < lay.ourNumberWidth {
-		r.OurNumber = strings.Repeat("0", lay.ourNumberWidth-len(r.OurNumber)) + r.OurNumber
-	}
-	r.DocumentNumber = l.text(lay.pDoc.from, lay.pDoc.to)
-	r.CompanyUse = l.text(lay.pCompanyUse.from, lay.pCompanyUse.to)
-	r.PayerDocument = trimZeros(l.text(lay.pPayerDoc.from, lay.pPayerDoc.to))
-	r.PayerName = l.text(lay.pPayerName.from, lay.pPayerName.to)
-	r.Wallet = l.text(lay.pWallet.from, lay.pWallet.to)
+	ourNumber400(l, r, t, lay.pOurNumber, lay.ourNumberWidth)
+	t.text(&r.DocumentNumber, l.raw(lay.pDoc.from, lay.pDoc.to))
+	t.text(&r.CompanyUse, l.raw(lay.pCompanyUse.from, lay.pCompanyUse.to))
+	t.text(&r.PayerDocument, trimZerosBytes(l.raw(lay.pPayerDoc.from, lay.pPayerDoc.to)))
+	t.text(&r.PayerName, l.raw(lay.pPayerName.from, lay.pPayerName.to))
+	t.text(&r.Wallet, l.raw(lay.pWallet.from, lay.pWallet.to))
 	return nil
 }

@@ -1,77 +1,172 @@
 package cnab
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/regua/regua/internal/money"
 )
 
-// line is one record being read, with its 1-based line number. s, when
-// set, is the whole line as a string: text fields are then substrings of
-// it instead of one allocation each.
+// line is one record being read, with its 1-based line number. Fields are
+// read from b in place: numbers and dates are parsed from the bytes, and
+// text fields are copied only when a record is handed out (see textBuf).
 type line struct {
 	b  []byte
 	no int
-	s  string
-}
-
-// withString returns l with s set, for ASCII lines (Latin-1 letters change
-// byte offsets once decoded, so those lines keep converting per field).
-func (l line) withString() line {
-	for _, c := range l.b {
-		if c >= 0x80 {
-			return l
-		}
-	}
-	l.s = string(l.b)
-	return l
-}
-
-// str returns positions from..to as a string, without copying when the
-// line's string is at hand.
-func (l line) str(from, to int) string {
-	if l.s != "" {
-		return l.s[from-1 : to]
-	}
-	return string(l.raw(from, to))
 }
 
 // raw returns positions from..to (1-based, inclusive).
 func (l line) raw(from, to int) []byte { return l.b[from-1 : to] }
 
-// text returns an alphanumeric field decoded from Latin-1 and trimmed.
+// text returns an alphanumeric field decoded from Latin-1 and trimmed, as
+// its own string (file headers; records use textBuf).
 func (l line) text(from, to int) string {
-	if l.s != "" {
-		return strings.TrimSpace(l.s[from-1 : to])
-	}
-	return strings.TrimSpace(latin1(l.raw(from, to)))
+	var t textBuf
+	var s string
+	t.text(&s, l.raw(from, to))
+	t.flush()
+	return s
 }
 
-func latin1(b []byte) string {
-	ascii := true
+// spaces marks the Latin-1 bytes that unicode.IsSpace counts: ASCII white
+// space, NEL (0x85) and the no-break space (0xA0).
+var spaces = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true, 0x85: true, 0xA0: true}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && spaces[b[0]] {
+		b = b[1:]
+	}
+	for len(b) > 0 && spaces[b[len(b)-1]] {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// ascii reports whether b has no byte above 0x7F, eight bytes at a time.
+func ascii(b []byte) bool {
+	var or uint64
+	for ; len(b) >= 8; b = b[8:] {
+		or |= binary.LittleEndian.Uint64(b)
+	}
 	for _, c := range b {
-		if c >= 0x80 {
-			ascii = false
-			break
+		or |= uint64(c)
+	}
+	return or&0x8080808080808080 == 0
+}
+
+// textBuf gathers the text fields of one record in one buffer, so that
+// they become substrings of a single string: one allocation per record
+// instead of one per field. Fields are assigned by flush.
+type textBuf struct {
+	b    []byte
+	n    int
+	dst  [16]*string
+	span [16][2]int32
+}
+
+func (t *textBuf) reset() { t.b, t.n = t.b[:0], 0 }
+
+// bytes adds v as it is (ASCII: codes, digits, dates).
+func (t *textBuf) bytes(dst *string, v []byte) {
+	start := len(t.b)
+	t.b = append(t.b, v...)
+	t.mark(dst, start)
+}
+
+// text adds an alphanumeric field trimmed and decoded from Latin-1; only
+// fields with bytes above 0x7F pay for the decoding.
+func (t *textBuf) text(dst *string, v []byte) {
+	v = trimSpace(v)
+	start := len(t.b)
+	if ascii(v) {
+		t.b = append(t.b, v...)
+	} else {
+		for _, c := range v {
+			t.b = utf8.AppendRune(t.b, rune(c)) // Latin-1 bytes are the first 256 code points
 		}
 	}
-	if ascii {
-		return string(b)
-	}
-	r := make([]rune, len(b))
-	for i, c := range b {
-		r[i] = rune(c) // Latin-1 bytes are the first 256 code points
-	}
-	return string(r)
+	t.mark(dst, start)
 }
+
+func (t *textBuf) mark(dst *string, start int) {
+	t.dst[t.n] = dst
+	t.span[t.n] = [2]int32{int32(start), int32(len(t.b))}
+	t.n++
+}
+
+// flush makes the string and assigns every field added since reset.
+func (t *textBuf) flush() {
+	s := string(t.b)
+	for i := 0; i < t.n; i++ {
+		*t.dst[i] = s[t.span[i][0]:t.span[i][1]]
+	}
+	t.reset()
+}
+
+// digits8 parses 8 ASCII digits at once (SWAR, little-endian); ok is false
+// if any byte is not a digit.
+func digits8(b []byte) (uint64, bool) {
+	x := binary.LittleEndian.Uint64(b)
+	// Every high nibble must be 3 and every byte + 6 must stay below 0x40.
+	if (x&0xF0F0F0F0F0F0F0F0)|(((x+0x0606060606060606)&0xF0F0F0F0F0F0F0F0)>>4) != 0x3333333333333333 {
+		return 0, false
+	}
+	x &= 0x0F0F0F0F0F0F0F0F
+	x = (x * (10<<8 + 1)) >> 8 & 0x00FF00FF00FF00FF
+	x = (x * (100<<16 + 1)) >> 16 & 0x0000FFFF0000FFFF
+	x = (x * (10000<<32 + 1)) >> 32
+	return x, true
+}
+
+// parseDigits reads b if it is all digits (the common case); ok is false
+// otherwise, and the caller takes the slow path that allows leading blanks
+// and names the bad character.
+func parseDigits(b []byte) (int64, bool) {
+	if len(b) < 8 {
+		var n uint64
+		for _, c := range b {
+			if c-'0' > 9 {
+				return 0, false
+			}
+			n = n*10 + uint64(c-'0')
+		}
+		return int64(n), true
+	}
+	var n uint64
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		v, ok := digits8(b[i:])
+		if !ok {
+			return 0, false
+		}
+		n = n*100_000_000 + v
+	}
+	if r := len(b) - i; r > 0 {
+		// The last r digits: read the last eight bytes, which overlap
+		// 8-r digits already counted, and take those out of n.
+		v, ok := digits8(b[len(b)-8:])
+		if !ok {
+			return 0, false
+		}
+		n = n/pow10[8-r]*100_000_000 + v
+	}
+	return int64(n), true
+}
+
+var pow10 = [...]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000}
 
 // num reads a numeric field; blanks count as zero (banks leave unused
 // numeric fields blank as often as zeroed).
 func (l line) num(from, to int, field string) (int64, error) {
+	b := l.raw(from, to)
+	if n, ok := parseDigits(b); ok {
+		return n, nil
+	}
 	var n int64
 	blank := true
-	for i, c := range l.raw(from, to) {
+	for i, c := range b {
 		switch {
 		case c >= '0' && c <= '9':
 			n = n*10 + int64(c-'0')
@@ -97,6 +192,15 @@ func (l line) date(from, to int, field string) (string, error) {
 		return "", err
 	}
 	return string(out[:]), nil
+}
+
+// dateTo adds a date field to t as YYYY-MM-DD, or leaves dst empty.
+func (l line) dateTo(t *textBuf, dst *string, from, to int, field string) error {
+	out, ok, err := l.dateBytes(from, to, field)
+	if ok {
+		t.bytes(dst, out[:])
+	}
+	return err
 }
 
 // checkDate validates a date field without keeping it.
@@ -181,6 +285,22 @@ func reasons(s string, width int) []string {
 		}
 	}
 	return out
+}
+
+var zero = []byte("0")
+
+// trimZerosBytes is trimZeros without a string.
+func trimZerosBytes(b []byte) []byte {
+	b = trimSpace(b)
+	for i, c := range b {
+		if c != '0' {
+			return b[i:]
+		}
+	}
+	if len(b) > 0 {
+		return zero
+	}
+	return b
 }
 
 // trimZeros normalises a nosso número for matching.

@@ -1,14 +1,15 @@
 package cnab
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"hash"
+	"hash/crc32"
 	"io"
 	"os"
+	"sync"
 )
 
 // Options change how strict reading is.
@@ -18,65 +19,167 @@ type Options struct {
 	// record counts are always checked. Use it only for a bank known to
 	// fill those totals with something else than the batch's content.
 	SkipTitleTotals bool
+	// Validated, when set, is called by Process (and ProcessFile) once the
+	// whole file has been validated and before the first record is handed
+	// out, with the file's FileInfo; an error stops Process there. A caller
+	// that must register the file (by FileInfo.ID) before booking its
+	// records does it here instead of calling Validate first, which would
+	// read the file once more.
+	Validated func(FileInfo) error
 }
 
 // lineReader yields the lines of a file without their terminators (LF or
 // CRLF; a final DOS end-of-file byte 0x1A is ignored), hashing their
-// content. Blank lines are allowed only at the end.
+// content. Blank lines are allowed only at the end. It keeps its own
+// buffer rather than a bufio.Reader so that runs of LF-terminated lines are
+// hashed in one write per buffer and the lines it returns stay in place.
 type lineReader struct {
-	br       *bufio.Reader
+	r        io.Reader
+	buf      []byte
+	pos, end int // unread bytes are buf[pos:end]
+	rerr     error
 	no       int
-	h        hash.Hash
 	blankAt  int
-	overlong []byte
+	h        hash.Hash // SHA-256 of the content (FileInfo.ID); nil when not wanted
+	hashFrom int       // buf[hashFrom:hashTo] is content not yet written to h
+	hashTo   int
+	crc      uint32 // CRC-32C of the bytes read: Process's check that pass 2 read what pass 1 validated
 }
 
-func newLineReader(r io.Reader) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, 16<<10), h: sha256.New()}
+var (
+	castagnoli = crc32.MakeTable(crc32.Castagnoli)
+	newline    = []byte{'\n'}
+)
+
+const bufSize = 256 << 10
+
+// buffers are reused across files: a small file must not pay for zeroing
+// a large buffer.
+var buffers = sync.Pool{New: func() any { b := make([]byte, bufSize); return &b }}
+
+// newLineReader reads r; withID asks for the SHA-256 of the content. The
+// caller calls release when done with the lines.
+func newLineReader(r io.Reader, withID bool) *lineReader {
+	lr := &lineReader{r: r, buf: *buffers.Get().(*[]byte)}
+	if withID {
+		lr.h = sha256.New()
+	}
+	return lr
+}
+
+func (lr *lineReader) release() {
+	if len(lr.buf) == bufSize { // not one grown for an overlong line
+		b := lr.buf
+		buffers.Put(&b)
+	}
+	lr.buf = nil
+}
+
+// fill moves the unread bytes to the front and reads more; false at the
+// end of the input or on an error (in lr.rerr).
+func (lr *lineReader) fill() bool {
+	if lr.rerr != nil {
+		return false
+	}
+	lr.flushHash()
+	n := copy(lr.buf, lr.buf[lr.pos:lr.end])
+	lr.pos, lr.end = 0, n
+	if lr.end == len(lr.buf) {
+		// A line longer than the buffer: keep it whole, only to report
+		// its length.
+		lr.buf = append(lr.buf, make([]byte, len(lr.buf))...)
+	}
+	for {
+		m, err := lr.r.Read(lr.buf[lr.end:])
+		lr.crc = crc32.Update(lr.crc, castagnoli, lr.buf[lr.end:lr.end+m])
+		lr.end += m
+		if err != nil {
+			lr.rerr = err
+			return m > 0
+		}
+		if m > 0 {
+			return true
+		}
+	}
+}
+
+func (lr *lineReader) flushHash() {
+	if lr.h != nil && lr.hashTo > lr.hashFrom {
+		lr.h.Write(lr.buf[lr.hashFrom:lr.hashTo])
+	}
+	lr.hashFrom, lr.hashTo = 0, 0
 }
 
 // next returns the next non-blank line; ok is false at the end.
 func (lr *lineReader) next() (l line, ok bool, err error) {
 	for {
-		b, err := lr.br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// A line longer than the buffer: keep reading it only to
-			// report its length.
-			lr.overlong = append(lr.overlong[:0], b...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				b, err = lr.br.ReadSlice('\n')
-				lr.overlong = append(lr.overlong, b...)
-			}
-			b = lr.overlong
-		}
-		if err != nil && err != io.EOF {
-			return line{}, false, err
-		}
-		if len(b) == 0 && err == io.EOF {
+		start := lr.pos
+		i := bytes.IndexByte(lr.buf[start:lr.end], '\n')
+		var raw []byte
+		if i >= 0 {
+			raw = lr.buf[start : start+i+1]
+		} else if lr.fill() {
+			continue
+		} else if lr.rerr != io.EOF {
+			return line{}, false, lr.rerr
+		} else if start = lr.pos; start == lr.end {
 			return line{}, false, nil
+		} else {
+			raw = lr.buf[start:lr.end] // the last line, without terminator
 		}
+		lr.pos = start + len(raw)
 		lr.no++
-		b = bytes.TrimRight(b, "\r\n")
-		b = bytes.TrimRight(b, "\x1a")
-		if len(bytes.TrimSpace(b)) == 0 {
+		b := raw
+		for n := len(b); n > 0 && (b[n-1] == '\n' || b[n-1] == '\r'); n = len(b) {
+			b = b[:n-1]
+		}
+		for n := len(b); n > 0 && b[n-1] == 0x1a; n = len(b) {
+			b = b[:n-1]
+		}
+		if blank(b) {
 			if lr.blankAt == 0 {
 				lr.blankAt = lr.no
-			}
-			if err == io.EOF {
-				return line{}, false, nil
 			}
 			continue
 		}
 		if lr.blankAt != 0 {
 			return line{}, false, errAt(lr.blankAt, 0, 0, "", "blank line inside the file")
 		}
-		lr.h.Write(b)
-		lr.h.Write([]byte{'\n'})
+		if lr.h != nil {
+			// The content is hashed with LF terminators whatever the file
+			// has: a line already followed by LF extends the pending run.
+			if len(raw) > len(b) && raw[len(b)] == '\n' {
+				if lr.hashTo != start {
+					lr.flushHash()
+					lr.hashFrom = start
+				}
+				lr.hashTo = start + len(b) + 1
+			} else {
+				lr.flushHash()
+				lr.h.Write(b)
+				lr.h.Write(newline)
+			}
+		}
 		return line{b: b, no: lr.no}, true, nil
 	}
 }
 
-func (lr *lineReader) id() string { return hex.EncodeToString(lr.h.Sum(nil)) }
+// blank is len(bytes.TrimSpace(b)) == 0, answered from the first byte for
+// the lines of a record.
+func blank(b []byte) bool {
+	if len(b) > 0 && b[0] > ' ' && b[0] < 0x80 {
+		return false
+	}
+	return len(bytes.TrimSpace(b)) == 0
+}
+
+func (lr *lineReader) id() string {
+	if lr.h == nil {
+		return ""
+	}
+	lr.flushHash()
+	return hex.EncodeToString(lr.h.Sum(nil))
+}
 
 func checkLength(l line, want int) error {
 	if len(l.b) == want {
@@ -94,7 +197,8 @@ func checkLength(l line, want int) error {
 
 // Validate reads a whole file and checks it without handing out records.
 func Validate(r io.Reader, opt Options) (FileInfo, error) {
-	return scan(r, opt, nil)
+	info, _, err := scan(r, opt, nil, true)
+	return info, err
 }
 
 // Scan reads a file and calls fn with each record as it is read. It
@@ -102,23 +206,33 @@ func Validate(r io.Reader, opt Options) (FileInfo, error) {
 // error comes, so fn must not book anything final; use Process (or
 // Validate first) when it does.
 func Scan(r io.Reader, opt Options, fn func(*Record) error) (FileInfo, error) {
-	return scan(r, opt, fn)
+	info, _, err := scan(r, opt, fn, true)
+	return info, err
 }
 
 // Process validates the whole file first (pass 1) and only then reads it
 // again calling fn for each record (pass 2); a bad file calls fn never.
-// Memory stays bounded whatever the file's size. The FileInfo of pass 1 is
-// returned with any error of fn.
+// Memory stays bounded whatever the file's size: a million records do not
+// fit in the budget, so the file is read twice rather than kept. Pass 1
+// takes the file's ID (SHA-256) and a CRC-32C; pass 2, which only extracts
+// what pass 1 checked, takes the CRC alone to make sure it read the same
+// content. The FileInfo of pass 1 is returned with any error of fn or of
+// opt.Validated.
 func Process(ra io.ReaderAt, size int64, opt Options, fn func(*Record) error) (FileInfo, error) {
-	info, err := Validate(io.NewSectionReader(ra, 0, size), opt)
+	info, sum, err := scan(io.NewSectionReader(ra, 0, size), opt, nil, true)
 	if err != nil {
 		return info, err
 	}
-	info2, err := scan(io.NewSectionReader(ra, 0, size), opt, fn)
+	if opt.Validated != nil {
+		if err := opt.Validated(info); err != nil {
+			return info, err
+		}
+	}
+	info2, sum2, err := scan(io.NewSectionReader(ra, 0, size), opt, fn, false)
 	if err != nil {
 		return info, err
 	}
-	if info2.ID != info.ID {
+	if sum2 != sum || info2.Lines != info.Lines || info2.Records != info.Records {
 		return info, errors.New("cnab: the file changed between validation and reading")
 	}
 	return info, nil
@@ -138,28 +252,33 @@ func ProcessFile(path string, opt Options, fn func(*Record) error) (FileInfo, er
 	return Process(f, st.Size(), opt, fn)
 }
 
-// Parse validates and reads a file held in memory, returning all records.
+// Parse validates and reads a file held in memory, returning all records
+// (none if the file is bad). The records are the memory here, so one pass
+// is enough.
 func Parse(b []byte, opt Options) ([]Record, FileInfo, error) {
-	info, err := Validate(bytes.NewReader(b), opt)
+	var recs []Record
+	info, _, err := scan(bytes.NewReader(b), opt, func(r *Record) error {
+		recs = append(recs, *r)
+		return nil
+	}, true)
 	if err != nil {
 		return nil, info, err
 	}
-	recs := make([]Record, 0, info.Records)
-	_, err = scan(bytes.NewReader(b), opt, func(r *Record) error {
-		recs = append(recs, *r)
-		return nil
-	})
-	return recs, info, err
+	return recs, info, nil
 }
 
-func scan(r io.Reader, opt Options, fn func(*Record) error) (FileInfo, error) {
-	lr := newLineReader(r)
+// scan reads a file, handing each record to fn when fn is set (the records'
+// text fields are only extracted then); withID computes FileInfo.ID. It
+// returns the content's CRC-32C too.
+func scan(r io.Reader, opt Options, fn func(*Record) error, withID bool) (FileInfo, uint32, error) {
+	lr := newLineReader(r, withID)
+	defer lr.release()
 	first, ok, err := lr.next()
 	if err != nil {
-		return FileInfo{}, err
+		return FileInfo{}, 0, err
 	}
 	if !ok {
-		return FileInfo{}, errAt(1, 0, 0, "", "the file is empty")
+		return FileInfo{}, 0, errAt(1, 0, 0, "", "the file is empty")
 	}
 	var info FileInfo
 	switch len(first.b) {
@@ -168,11 +287,11 @@ func scan(r io.Reader, opt Options, fn func(*Record) error) (FileInfo, error) {
 	case 400:
 		info, err = scan400(lr, first, fn)
 	default:
-		return FileInfo{}, errAt(1, 0, 0, "record length", "has %d characters; a CNAB file has lines of 240 or 400", len(first.b))
+		return FileInfo{}, 0, errAt(1, 0, 0, "record length", "has %d characters; a CNAB file has lines of 240 or 400", len(first.b))
 	}
 	if err != nil {
-		return info, err
+		return info, 0, err
 	}
 	info.ID = lr.id()
-	return info, nil
+	return info, lr.crc, nil
 }
