@@ -153,14 +153,15 @@ func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
 	if _, err := db.Exec(ctx, `UPDATE attempts SET status = 'planned', sent_at = NULL WHERE tenant_id = ?`, tenant); err != nil {
 		return err
 	}
-	b0 := time.Now()
+	bm0, b0 := dispatchbench.MachineCPU(), time.Now()
 	moved, err := dispatchbench.Baseline(ctx, db, tenant, *batch)
 	if err != nil {
 		return err
 	}
-	btook := time.Since(b0)
+	btook, bmachine := time.Since(b0), dispatchbench.MachineCPU()-bm0
 	brate := float64(moved) / btook.Seconds()
-	fmt.Fprintf(out, "  baseline: %d rows moved by one UPDATE … RETURNING loop (batch %d) in %s: %.0f rows/s\n", moved, *batch, btook.Round(time.Millisecond), brate)
+	fmt.Fprintf(out, "  baseline: %d rows moved by one UPDATE … RETURNING loop (batch %d) in %s: %.0f rows/s; machine busy %s; load %s\n",
+		moved, *batch, btook.Round(time.Millisecond), brate, bmachine.Round(time.Millisecond), dispatchbench.Load())
 	fmt.Fprintf(out, "  ratio dispatch/baseline: %.3f (dispatch takes %.1f× the bare row moves' time)\n", rate/brate, brate/rate)
 	return nil
 }
