@@ -324,6 +324,10 @@ func (db *DB) SendFacts(ctx context.Context, tenant domain.TenantID, as []store.
 			// instead of parsing hundreds of literals each time.
 			rows, err = db.sql.QueryContext(ctx, db.Rebind(strings.Replace(query, "IN (@IDS)", "= ANY(?)", 1)), append([]any{tenant, ids}, args...)...)
 		} else {
+			// "+tenant_id" keeps SQLite's planner on the id list: with the
+			// tenant's column bare it may walk a tenant-led index over
+			// every debtor of the tenant instead.
+			query = strings.Replace(query, "WHERE tenant_id = ? AND id IN", "WHERE +tenant_id = ? AND id IN", 1)
 			rows, err = db.sql.QueryContext(ctx, db.Rebind(strings.Replace(query, "@IDS", sqlIDs(ids), 1)), append([]any{tenant}, args...)...)
 		}
 		if err != nil {
