@@ -253,7 +253,7 @@ func (db *DB) CloseTask(ctx context.Context, tenant domain.TenantID, c store.Tas
 		if c.Callback == nil || c.Callback.DueFrom.IsZero() {
 			return store.AgentTask{}, fmt.Errorf("close task %d: a callback needs its time", c.TaskID)
 		}
-		cb = c.Callback.DueFrom
+		cb = c.Callback.DueFrom.UTC()
 	} else if c.Callback != nil {
 		return store.AgentTask{}, fmt.Errorf("close task %d: a callback task with outcome %s", c.TaskID, c.Outcome)
 	}
