@@ -394,3 +394,34 @@ func (c *Client) GetRefund(ctx context.Context, e2eid, id string) (*Devolucao, e
 	var out Devolucao
 	return &out, c.do(ctx, http.MethodGet, "/pix/"+url.PathEscape(e2eid)+"/devolucao/"+url.PathEscape(id), nil, &out)
 }
+
+// CreateLoc creates a payload location for a charge of tipoCob ("cob" or
+// "cobv") before the charge exists (POST /loc); a later cob or cobv names
+// it in Loc. Not retried: each call makes a new location.
+func (c *Client) CreateLoc(ctx context.Context, tipoCob string) (*Loc, error) {
+	if tipoCob != "cob" && tipoCob != "cobv" {
+		return nil, fmt.Errorf("pixapi: location of type %q: want cob or cobv", tipoCob)
+	}
+	var out Loc
+	return &out, c.do(ctx, http.MethodPost, "/loc", LocRequest{TipoCob: tipoCob}, &out)
+}
+
+// GetLoc reads a location, with the txid of its charge when linked.
+func (c *Client) GetLoc(ctx context.Context, id int64) (*Loc, error) {
+	var out Loc
+	return &out, c.do(ctx, http.MethodGet, "/loc/"+strconv.FormatInt(id, 10), nil, &out)
+}
+
+// GetLocQRCode reads the dynamic BR Code of a location and its QR image.
+func (c *Client) GetLocQRCode(ctx context.Context, id int64) (*LocQRCode, error) {
+	var out LocQRCode
+	return &out, c.do(ctx, http.MethodGet, "/loc/"+strconv.FormatInt(id, 10)+"/qrcode", nil, &out)
+}
+
+// UnlinkLoc detaches a location from its charge (DELETE /loc/{id}/txid):
+// the location then serves nothing and the charge has no QR code until it
+// is given a location again.
+func (c *Client) UnlinkLoc(ctx context.Context, id int64) (*Loc, error) {
+	var out Loc
+	return &out, c.do(ctx, http.MethodDelete, "/loc/"+strconv.FormatInt(id, 10)+"/txid", nil, &out)
+}

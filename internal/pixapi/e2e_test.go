@@ -35,7 +35,11 @@ type world struct {
 	hookCert tls.Certificate // the PSP's webhook client certificate
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldWith(t, false) }
+
+// newWorldWith makes a world whose PSP leaves x5c out of payload headers
+// when jkuOnly.
+func newWorldWith(t *testing.T, jkuOnly bool) *world {
 	t.Helper()
 	pspPKI, err := pixpsp.NewPKI("psp")
 	if err != nil {
@@ -66,6 +70,7 @@ func newWorld(t *testing.T) *world {
 		Clients:      map[string]string{"regua": "s3cret"},
 		Keys:         []string{ourKey, ourEmail},
 		ReceiverName: "Credor Exemplo SA", ReceiverCity: "Sao Paulo", ReceiverCNPJ: ourKey,
+		PayloadSigner: must(pspPKI.PayloadSigner("127.0.0.1")), PayloadJKUOnly: jkuOnly,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -62,6 +62,20 @@ type Loc struct {
 	Location string    `json:"location"`
 	TipoCob  string    `json:"tipoCob"` // "cob" or "cobv"
 	Criacao  time.Time `json:"criacao,omitzero"`
+	// TxID of the charge the location serves, when linked (GET /loc/{id}).
+	TxID string `json:"txid,omitempty"`
+}
+
+// LocRequest creates a location ahead of its charge (POST /loc).
+type LocRequest struct {
+	TipoCob string `json:"tipoCob"`
+}
+
+// LocQRCode is GET /loc/{id}/qrcode: the dynamic BR Code of the location
+// and its QR image as a data URL (PNG, base64).
+type LocQRCode struct {
+	QRCode       string `json:"qrcode"`
+	ImagemQRCode string `json:"imagemQrcode"`
 }
 
 // CobCalendario: expiracao is the lifetime in seconds from creation

@@ -1,9 +1,11 @@
 package pixpsp
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -70,11 +72,31 @@ func (p *PKI) Client(cn string) (tls.Certificate, error) {
 	return p.issue(cn, x509.ExtKeyUsageClientAuth, nil)
 }
 
+// PayloadSigner issues the certificate of a payload host: an RSA key
+// (payloads are signed PS256), valid for hosts as a TLS server and for
+// signatures. The chain is the leaf and this CA.
+func (p *PKI) PayloadSigner(hosts ...string) (tls.Certificate, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	c, err := p.issueKey(hosts[0], x509.ExtKeyUsageServerAuth, hosts, key)
+	if err != nil {
+		return c, err
+	}
+	c.Certificate = append(c.Certificate, p.cert.Raw)
+	return c, nil
+}
+
 func (p *PKI) issue(cn string, usage x509.ExtKeyUsage, hosts []string) (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
+	return p.issueKey(cn, usage, hosts, key)
+}
+
+func (p *PKI) issueKey(cn string, usage x509.ExtKeyUsage, hosts []string, key crypto.Signer) (tls.Certificate, error) {
 	now := time.Now()
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
@@ -91,7 +113,7 @@ func (p *PKI) issue(cn string, usage x509.ExtKeyUsage, hosts []string) (tls.Cert
 			tmpl.DNSNames = append(tmpl.DNSNames, h)
 		}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.cert, &key.PublicKey, p.key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.cert, key.Public(), p.key)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("pki %s: issuing %s: %w", p.Name, cn, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
@@ -57,6 +58,19 @@ type Options struct {
 	Now func() time.Time
 	// BusinessDay for cobv amounts (weekdays when nil).
 	BusinessDay pixapi.BusinessDay
+	// PayloadSigner, when set, serves the locations' payloads: a
+	// certificate chain with an RSA key, valid for the payload host, used
+	// both as that host's TLS certificate and to sign the payloads (JWS,
+	// PS256). Locations then point at the payload host; without it they
+	// point at the API host and are not served.
+	PayloadSigner tls.Certificate
+	// PayloadAddr is where the payload host listens ("127.0.0.1:0" when
+	// empty). It asks for no client certificate: any payer's bank may
+	// fetch a payload.
+	PayloadAddr string
+	// PayloadJKUOnly leaves x5c out of the JWS header, so that a payer
+	// must find the certificate through jku (to test verifiers).
+	PayloadJKUOnly bool
 }
 
 // Server is a running local PSP.
@@ -67,10 +81,17 @@ type Server struct {
 	host string // host:port, for locations
 	hook *http.Client
 
+	// The payload host, when Options.PayloadSigner is set.
+	payloadSrv  *http.Server
+	payloadHost string
+	signer      *rsa.PrivateKey
+	signerChain []*x509.Certificate
+
 	mu         sync.Mutex
 	tokens     map[string]token
 	cobs       map[string]*charge // by txid, cob and cobv share the namespace
-	byLocation map[string]string  // location → txid
+	locs       map[int64]*pixapi.Loc
+	byLocation map[string]int64 // location → loc id
 	nextLoc    int64
 	webhooks   map[string]pixapi.Webhook // by chave
 	pix        map[string]*pixapi.Pix    // by endToEndId
@@ -92,7 +113,7 @@ type charge struct {
 }
 
 // Scopes of the API Pix the local PSP knows.
-var allScopes = []string{"cob.write", "cob.read", "cobv.write", "cobv.read", "pix.write", "pix.read", "webhook.write", "webhook.read"}
+var allScopes = []string{"cob.write", "cob.read", "cobv.write", "cobv.read", "pix.write", "pix.read", "webhook.write", "webhook.read", "payloadlocation.write", "payloadlocation.read"}
 
 // Start listens on addr ("127.0.0.1:0" for any free port) and serves.
 func Start(addr string, opts Options) (*Server, error) {
@@ -123,9 +144,15 @@ func Start(addr string, opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: opts, ln: ln, host: ln.Addr().String(),
-		tokens: map[string]token{}, cobs: map[string]*charge{}, byLocation: map[string]string{},
+		tokens: map[string]token{}, cobs: map[string]*charge{}, locs: map[int64]*pixapi.Loc{}, byLocation: map[string]int64{},
 		webhooks: map[string]pixapi.Webhook{}, pix: map[string]*pixapi.Pix{},
 		hook: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: pixapi.ClientTLSConfig(opts.WebhookCert, opts.WebhookRootCAs)}},
+	}
+	if len(opts.PayloadSigner.Certificate) > 0 {
+		if err := s.startPayloadHost(); err != nil {
+			ln.Close()
+			return nil, err
+		}
 	}
 	tlsCfg := pixapi.ServerTLSConfig(opts.Cert, opts.ClientCAs)
 	s.srv = &http.Server{Handler: s.routes(), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
@@ -134,7 +161,12 @@ func Start(addr string, opts Options) (*Server, error) {
 }
 
 // Close stops the server.
-func (s *Server) Close() error { return s.srv.Close() }
+func (s *Server) Close() error {
+	if s.payloadSrv != nil {
+		s.payloadSrv.Close()
+	}
+	return s.srv.Close()
+}
 
 // BaseURL is the API's base URL; TokenURL the OAuth token endpoint.
 func (s *Server) BaseURL() string  { return "https://" + s.host + "/api/v2" }
@@ -176,6 +208,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v2/pix", api("pix.read", s.listPix))
 	mux.HandleFunc("PUT /api/v2/pix/{e2eid}/devolucao/{id}", api("pix.write", s.putRefund))
 	mux.HandleFunc("GET /api/v2/pix/{e2eid}/devolucao/{id}", api("pix.read", s.getRefund))
+	mux.HandleFunc("POST /api/v2/loc", api("payloadlocation.write", s.postLoc))
+	mux.HandleFunc("GET /api/v2/loc/{id}", api("payloadlocation.read", s.getLoc))
+	mux.HandleFunc("GET /api/v2/loc/{id}/qrcode", api("payloadlocation.read", s.getLocQRCode))
+	mux.HandleFunc("DELETE /api/v2/loc/{id}/txid", api("payloadlocation.write", s.unlinkLoc))
 	mux.HandleFunc("POST /sandbox/pay", s.sandboxPay)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusNotFound, "NaoEncontrado", r.Method+" "+r.URL.Path+" is not part of the API"))
@@ -320,20 +356,57 @@ func checkDevedor(d *pixapi.Devedor, prefix string, required bool, errName strin
 	return nil
 }
 
-// newLoc creates a location for a charge and its dynamic BR Code.
-func (s *Server) newLoc(kind, txid string) (*pixapi.Loc, string, error) {
+// newLoc creates a location of kind ("cob" or "cobv"), unlinked. The
+// caller holds s.mu.
+func (s *Server) newLoc(kind string) *pixapi.Loc {
 	s.nextLoc++
+	host := s.host
+	if s.payloadHost != "" {
+		host = s.payloadHost
+	}
 	path := "/qr/v2/"
 	if kind == "cobv" {
 		path += "cobv/"
 	}
-	loc := &pixapi.Loc{ID: s.nextLoc, Location: s.host + path + strings.ToLower(randomID(32)), TipoCob: kind, Criacao: s.opts.Now().UTC().Truncate(time.Second)}
-	code, err := pix.Encode(pix.Code{URL: loc.Location, Name: s.opts.ReceiverName, City: s.opts.ReceiverCity})
-	if err != nil {
-		return nil, "", err
+	loc := &pixapi.Loc{ID: s.nextLoc, Location: host + path + strings.ToLower(randomID(32)), TipoCob: kind, Criacao: s.opts.Now().UTC().Truncate(time.Second)}
+	s.locs[loc.ID] = loc
+	s.byLocation[loc.Location] = loc.ID
+	return loc
+}
+
+// linkLoc gives the charge txid of kind a location: the one ref names
+// (created by POST /loc, of the same kind, free or already this charge's)
+// or a new one. It returns the location as charges show it and the
+// dynamic BR Code. The caller holds s.mu.
+func (s *Server) linkLoc(kind, txid string, ref *pixapi.LocRef, errName string) (*pixapi.Loc, string, *pixapi.Problem) {
+	var loc *pixapi.Loc
+	if ref != nil {
+		loc = s.locs[ref.ID]
+		switch {
+		case loc == nil:
+			return nil, "", invalid(errName, "O campo "+kind+".loc.id não corresponde a uma location existente.", kind+".loc.id")
+		case loc.TipoCob != kind:
+			return nil, "", invalid(errName, "A location do campo "+kind+".loc.id é de outro tipo de cobrança ("+loc.TipoCob+").", kind+".loc.id")
+		case loc.TxID != "" && loc.TxID != txid:
+			return nil, "", invalid(errName, "A location do campo "+kind+".loc.id já está sendo utilizada por outra cobrança.", kind+".loc.id")
+		}
+	} else {
+		loc = s.newLoc(kind)
 	}
-	s.byLocation[loc.Location] = txid
-	return loc, code, nil
+	code, err := s.brCode(loc)
+	if err != nil {
+		return nil, "", pixapi.NewProblem(http.StatusInternalServerError, "ErroInternoDoServidor", err.Error())
+	}
+	loc.TxID = txid
+	shown := *loc
+	shown.TxID = ""
+	return &shown, code, nil
+}
+
+// brCode is the dynamic BR Code of a location: the URL and the receiver's
+// name and city, no key, no amount.
+func (s *Server) brCode(loc *pixapi.Loc) (string, error) {
+	return pix.Encode(pix.Code{URL: loc.Location, Name: s.opts.ReceiverName, City: s.opts.ReceiverCity})
 }
 
 func snapshot(v any) []byte {
@@ -374,13 +447,22 @@ func (s *Server) putCob(w http.ResponseWriter, r *http.Request) {
 		}
 		status = http.StatusOK
 		cob := c.cob
+		if req.Loc != nil && (cob.Loc == nil || req.Loc.ID != cob.Loc.ID) {
+			loc, code, p := s.linkLoc("cob", txid, req.Loc, "CobOperacaoInvalida")
+			if p != nil {
+				pixapi.WriteProblem(w, p)
+				return
+			}
+			s.unlinkCharge(c)
+			cob.Loc, cob.Location, cob.PixCopiaECola = loc, loc.Location, code
+		}
 		cob.Calendario.Expiracao, cob.Devedor, cob.Valor, cob.Chave = exp, req.Devedor, req.Valor, req.Chave
 		cob.SolicitacaoPagador, cob.InfoAdicionais = req.SolicitacaoPagador, req.InfoAdicionais
 		cob.Revisao++
 	} else {
-		loc, code, err := s.newLoc("cob", txid)
-		if err != nil {
-			pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusInternalServerError, "ErroInternoDoServidor", err.Error()))
+		loc, code, p := s.linkLoc("cob", txid, req.Loc, "CobOperacaoInvalida")
+		if p != nil {
+			pixapi.WriteProblem(w, p)
 			return
 		}
 		c = &charge{kind: "cob", cob: &pixapi.Cob{
@@ -483,6 +565,15 @@ func (s *Server) patchCob(w http.ResponseWriter, r *http.Request) {
 	if pr := s.checkCob(p.Calendario, p.Devedor, p.Valor, "", false); pr != nil {
 		pixapi.WriteProblem(w, pr)
 		return
+	}
+	if p.Loc != nil && (cob.Loc == nil || p.Loc.ID != cob.Loc.ID) {
+		loc, code, pr := s.linkLoc("cob", cob.TxID, p.Loc, e)
+		if pr != nil {
+			pixapi.WriteProblem(w, pr)
+			return
+		}
+		s.unlinkCharge(c)
+		cob.Loc, cob.Location, cob.PixCopiaECola = loc, loc.Location, code
 	}
 	if p.Status != "" {
 		cob.Status = p.Status
@@ -620,13 +711,22 @@ func (s *Server) putCobV(w http.ResponseWriter, r *http.Request) {
 		}
 		status = http.StatusOK
 		v := c.cobv
+		if req.Loc != nil && (v.Loc == nil || req.Loc.ID != v.Loc.ID) {
+			loc, code, p := s.linkLoc("cobv", txid, req.Loc, e)
+			if p != nil {
+				pixapi.WriteProblem(w, p)
+				return
+			}
+			s.unlinkCharge(c)
+			v.Loc, v.PixCopiaECola = loc, code
+		}
 		v.Calendario, v.Devedor, v.Valor, v.Chave = cal, req.Devedor, req.Valor, req.Chave
 		v.SolicitacaoPagador, v.InfoAdicionais = req.SolicitacaoPagador, req.InfoAdicionais
 		v.Revisao++
 	} else {
-		loc, code, err := s.newLoc("cobv", txid)
-		if err != nil {
-			pixapi.WriteProblem(w, pixapi.NewProblem(http.StatusInternalServerError, "ErroInternoDoServidor", err.Error()))
+		loc, code, p := s.linkLoc("cobv", txid, req.Loc, e)
+		if p != nil {
+			pixapi.WriteProblem(w, p)
 			return
 		}
 		c = &charge{kind: "cobv", cobv: &pixapi.CobV{
@@ -671,6 +771,15 @@ func (s *Server) patchCobV(w http.ResponseWriter, r *http.Request) {
 	if pr := s.checkCobV(p.Calendario, p.Devedor, p.Valor, "", false, v.Calendario.Criacao); pr != nil {
 		pixapi.WriteProblem(w, pr)
 		return
+	}
+	if p.Loc != nil && (v.Loc == nil || p.Loc.ID != v.Loc.ID) {
+		loc, code, pr := s.linkLoc("cobv", v.TxID, p.Loc, e)
+		if pr != nil {
+			pixapi.WriteProblem(w, pr)
+			return
+		}
+		s.unlinkCharge(c)
+		v.Loc, v.PixCopiaECola = loc, code
 	}
 	if p.Status != "" {
 		v.Status = p.Status
@@ -943,11 +1052,13 @@ func (s *Server) settle(p Payment) (pixapi.Pix, error) {
 		}
 		switch code.Kind {
 		case pix.Dynamic:
-			t, ok := s.byLocation[code.URL]
+			id, ok := s.byLocation[code.URL]
 			if !ok {
 				return pixapi.Pix{}, fmt.Errorf("pixpsp: location %s is not this PSP's", code.URL)
 			}
-			txid = t
+			if txid = s.locs[id].TxID; txid == "" {
+				return pixapi.Pix{}, fmt.Errorf("pixpsp: location %s has no charge", code.URL)
+			}
 		case pix.Static:
 			if !s.ownsKey(code.Key) {
 				return pixapi.Pix{}, fmt.Errorf("pixpsp: key %s is not held at this PSP", code.Key)
