@@ -36,30 +36,20 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	records := fs.Int("records", 1_000_000, "settlement records in the return file")
 	debtors := fs.Int("debtors", 0, "demo debtors to load (default: enough for --records open installments)")
 	batch := fs.Int("batch", reconcile.DefaultBatch, "payments per reconcile transaction")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run here")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the parse + reconcile phase here")
+	template := fs.String("template", "", "SQLite only: a file keeping the loaded portfolio and issued boletos; reused (copied) when it exists, written when not, so that repeated runs skip the load")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if *cpuProfile != "" {
-		pf, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
 	}
 	if *records <= 0 {
 		return usagef("--records %d: want at least 1", *records)
 	}
 	out := env.stdout
-	db, _, cleanup, err := bench.FreshDB(ctx, *target, "cnab")
+	db, dsn, cleanup, err := bench.FreshDB(ctx, *target, "cnab")
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	defer func() { cleanup() }()
 	asOf := date.New(2026, 11, 24)
 	n := *debtors
 	if n == 0 {
@@ -67,23 +57,60 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 		n = *records*10/17 + 100
 	}
 	fmt.Fprintf(out, "bench cnab: store %s, %d records, GOMAXPROCS %d, %s\n", db.Dialect(), *records, runtime.GOMAXPROCS(0), runtime.Version())
-	t0 := time.Now()
-	if _, err := loadDemo(ctx, io.Discard, db, demo.Options{Seed: 7, Debtors: n, AsOf: asOf}); err != nil {
-		return fmt.Errorf("load demo: %w", err)
+	reuse := false
+	if *template != "" {
+		if db.Dialect() != "sqlite" {
+			return usagef("--template is for SQLite")
+		}
+		_, err := os.Stat(*template)
+		reuse = err == nil
 	}
-	fmt.Fprintf(out, "  load demo portfolio (%d debtors): %s\n", n, time.Since(t0).Round(time.Millisecond))
+	if reuse {
+		// The fresh file is replaced by a copy of the template.
+		t0 := time.Now()
+		db.Close()
+		if err := copyFile(*template, dsn); err != nil {
+			return err
+		}
+		if db, err = sqldb.Open(ctx, dsn, true); err != nil {
+			return err
+		}
+		cleanup = func() {
+			db.Close()
+			for _, s := range []string{"", "-wal", "-shm"} {
+				os.Remove(dsn + s)
+			}
+		}
+		fmt.Fprintf(out, "  portfolio and boletos copied from %s: %s\n", *template, time.Since(t0).Round(time.Millisecond))
+	}
 	tenant, err := resolveTenant(ctx, db, demo.Users().Tenant)
-	if err != nil {
+	if err != nil && !reuse {
+		t0 := time.Now()
+		if _, err := loadDemo(ctx, io.Discard, db, demo.Options{Seed: 7, Debtors: n, AsOf: asOf}); err != nil {
+			return fmt.Errorf("load demo: %w", err)
+		}
+		fmt.Fprintf(out, "  load demo portfolio (%d debtors): %s\n", n, time.Since(t0).Round(time.Millisecond))
+		if tenant, err = resolveTenant(ctx, db, demo.Users().Tenant); err != nil {
+			return err
+		}
+		t0 = time.Now()
+		issued, err := benchIssueBoletos(ctx, db, tenant, *records, asOf)
+		if err != nil {
+			return fmt.Errorf("issue boletos: %w", err)
+		}
+		fmt.Fprintf(out, "  issue %d boletos in bulk: %s\n", issued, time.Since(t0).Round(time.Millisecond))
+		if issued < *records {
+			fmt.Fprintf(out, "  (only %d open installments: the return settles %d; raise --debtors for more)\n", issued, issued)
+		}
+		if *template != "" {
+			os.Remove(*template)
+			if _, err := db.SQL().ExecContext(ctx, `VACUUM INTO ?`, *template); err != nil {
+				return fmt.Errorf("write template: %w", err)
+			}
+			fmt.Fprintf(out, "  template written to %s\n", *template)
+		}
+	} else if err != nil {
 		return err
-	}
-	t0 = time.Now()
-	issued, err := benchIssueBoletos(ctx, db, tenant, *records, asOf)
-	if err != nil {
-		return fmt.Errorf("issue boletos: %w", err)
-	}
-	fmt.Fprintf(out, "  issue %d boletos in bulk: %s\n", issued, time.Since(t0).Round(time.Millisecond))
-	if issued < *records {
-		fmt.Fprintf(out, "  (only %d open installments: the return settles %d; raise --debtors for more)\n", issued, issued)
 	}
 	dir, err := os.MkdirTemp("", "regua-bench-cnab-")
 	if err != nil {
@@ -91,7 +118,7 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "retorno.ret")
-	t0 = time.Now()
+	t0 := time.Now()
 	info, err := benchWriteReturn(ctx, db, tenant, path, asOf)
 	if err != nil {
 		return fmt.Errorf("write return: %w", err)
@@ -108,6 +135,16 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	baseline := time.Since(t0)
 	fmt.Fprintf(out, "  baseline, read the file line by line: %d lines in %s\n", lines, baseline.Round(time.Millisecond))
 
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+	}
 	runtime.GC()
 	bench.ResetPeakRSS()
 	r := &reconcile.Reconciler{Store: db, Batch: *batch}
@@ -120,6 +157,9 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	took := time.Since(t0)
 	cpu1 := bench.CPUTime()
 	peak := bench.PeakRSS()
+	if *cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	fmt.Fprintf(out, "  parse + reconcile: %d settlements, %d booked (%s), %d installments paid, %d queued, %d receipts planned in %s (%.0f records/s), %.1f× the baseline\n",
 		res.Payments, res.Booked, res.BookedAmount.Format("pt-BR"), res.PaidOff, res.Queued, res.Receipts, took.Round(time.Millisecond), float64(res.Payments)/took.Seconds(), took.Seconds()/baseline.Seconds())
 	fmt.Fprintf(out, "  CPU time of this process during parse + reconcile: %s (the store server's, for PostgreSQL, is not counted)\n", (cpu1 - cpu0).Round(time.Millisecond))
@@ -231,6 +271,26 @@ func benchWriteReturn(ctx context.Context, db *sqldb.DB, tenant domain.TenantID,
 		err = w.Flush()
 	}
 	return info, err
+}
+
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	for _, s := range []string{"-wal", "-shm"} {
+		os.Remove(to + s)
+	}
+	dst, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }
 
 func readLines(path string) (int, error) {

@@ -79,6 +79,12 @@ func (db *DB) updateFromValues(ctx context.Context, tx *sql.Tx, q string, types 
 }
 
 // execIn runs q, whose last condition is "col IN (%s)", over keys in chunks.
+//
+// Queries that look rows up by primary key write "tenant_id + 0 = ?": the
+// sampled statistics of SQLite (analysis_limit) can make the tenant prefix
+// of another index look selective, and the planner then scans the tenant's
+// whole index once per chunk instead of seeking each key (quadratic in the
+// table's size). PostgreSQL plans the key lookup either way.
 func (db *DB) execIn(ctx context.Context, tx *sql.Tx, q string, fixed []any, keys []any) (int64, error) {
 	const per = 900
 	var n int64
@@ -186,7 +192,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 	}
 	agrRead := map[int64]agrInst{}
 	if err := db.selectIn(ctx, tx, `SELECT ai.id, ai.agreement_id, ai.number, ai.amount - ai.paid, ai.due_date, ai.status, a.debtor_id, a.status FROM agreement_installments ai
-		JOIN agreements a ON a.tenant_id = ai.tenant_id AND a.id = ai.agreement_id WHERE ai.tenant_id = ? AND ai.id IN (%s)`, []any{tenant}, uniq(agrIDs), func(r *sql.Rows) error {
+		JOIN agreements a ON a.tenant_id = ai.tenant_id AND a.id = ai.agreement_id WHERE ai.tenant_id + 0 = ? AND ai.id IN (%s)`, []any{tenant}, uniq(agrIDs), func(r *sql.Rows) error {
 		o := agrInst{OpenAmount: store.OpenAmount{RefKind: store.RefAgreementInstallment}}
 		var aid int64
 		var agStatus string
@@ -290,8 +296,8 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 		os := c.OpenByDebtor[d]
 		sort.SliceStable(os, func(i, j int) bool { return os[i].DueDate.Before(os[j].DueDate) })
 	}
-	if err := db.selectIn(ctx, tx, `SELECT i.id, d.debtor_id, d.id, d.contract_number, i.number, i.amount - i.paid, i.due_date FROM debts d JOIN installments i ON i.tenant_id = d.tenant_id AND i.debt_id = d.id
-		WHERE d.tenant_id = ? AND i.id IN (%s)`, []any{tenant}, uniq(insts), func(r *sql.Rows) error {
+	if err := db.selectIn(ctx, tx, `SELECT i.id, d.debtor_id, d.id, d.contract_number, i.number, i.amount - i.paid, i.due_date FROM installments i CROSS JOIN debts d
+		WHERE i.tenant_id + 0 = ? AND d.id = i.debt_id AND d.tenant_id = i.tenant_id AND i.id IN (%s)`, []any{tenant}, uniq(insts), func(r *sql.Rows) error {
 		o, err := scanOpen(r)
 		if o.Amount < 0 {
 			o.Amount = 0
@@ -402,7 +408,7 @@ func (db *DB) applyBookings(ctx context.Context, tx *sql.Tx, tenant domain.Tenan
 		keys = append(keys, v[0])
 	}
 	if !open {
-		if err := db.selectIn(ctx, tx, `SELECT id, CASE WHEN paid >= amount THEN 1 ELSE 0 END FROM installments WHERE tenant_id = ? AND id IN (%s)`, []any{tenant}, keys, func(r *sql.Rows) error {
+		if err := db.selectIn(ctx, tx, `SELECT id, CASE WHEN paid >= amount THEN 1 ELSE 0 END FROM installments WHERE tenant_id + 0 = ? AND id IN (%s)`, []any{tenant}, keys, func(r *sql.Rows) error {
 			var id int64
 			var paid int
 			err := r.Scan(&id, &paid)
@@ -457,7 +463,7 @@ func (db *DB) applyBookings(ctx context.Context, tx *sql.Tx, tenant domain.Tenan
 	if err := db.insertEvents(ctx, tx, events); err != nil {
 		return out, err
 	}
-	if _, err := db.execIn(ctx, tx, `UPDATE charges SET status = 'paid', paid_at = ? WHERE tenant_id = ? AND id IN (%s)`, []any{at, tenant}, paidCharges); err != nil {
+	if _, err := db.execIn(ctx, tx, `UPDATE charges SET status = 'paid', paid_at = ? WHERE tenant_id + 0 = ? AND id IN (%s)`, []any{at, tenant}, paidCharges); err != nil {
 		return out, fmt.Errorf("mark charges paid: %w", err)
 	}
 	debts := make([]any, 0, len(paidDebts))
@@ -584,7 +590,7 @@ func (db *DB) bookAgreements(ctx context.Context, tx *sql.Tx, tenant domain.Tena
 			out.agreements = append(out.agreements, store.AgreementPaid{AgreementID: b.agreementID, DebtorID: ab.debtor, PaidAt: ab.PaidAt})
 		}
 	}
-	if _, err := db.execIn(ctx, tx, `UPDATE charges SET status = 'paid', paid_at = ? WHERE tenant_id = ? AND id IN (%s)`, []any{at, tenant}, paidCharges); err != nil {
+	if _, err := db.execIn(ctx, tx, `UPDATE charges SET status = 'paid', paid_at = ? WHERE tenant_id + 0 = ? AND id IN (%s)`, []any{at, tenant}, paidCharges); err != nil {
 		return out, fmt.Errorf("mark charges paid: %w", err)
 	}
 	n, err := db.planReceipts(ctx, tx, tenant, bs, at)
