@@ -51,6 +51,12 @@ type Issuer struct {
 	GraceDays int
 	// PixExpiry is a cob's lifetime (24 h when zero).
 	PixExpiry time.Duration
+	// Verify, when set with PSP, fetches the payload of every dynamic
+	// charge from its location as a payer's bank would, checks the PSP's
+	// signature, and compares txid and amount with what was asked before
+	// the charge is saved: a PSP (or a location) that would show the
+	// debtor something else is caught at issue time, not by the debtor.
+	Verify *pixapi.PayloadVerifier
 }
 
 // Request asks for charges for one open amount.
@@ -257,6 +263,9 @@ func (is *Issuer) dynamic(ctx context.Context, c *store.Charge, a store.BankAcco
 			return fmt.Errorf("cob %s: %w", c.TxID, err)
 		}
 		c.BRCode, c.Location = cob.PixCopiaECola, cob.Location
+		if c.Location == "" && cob.Loc != nil {
+			c.Location = cob.Loc.Location
+		}
 	}
 	if c.BRCode == "" && c.Location != "" {
 		code, err := pix.Encode(pix.Code{URL: strings.TrimPrefix(c.Location, "https://"), Name: fold(a.BeneficiaryName, pix.MaxNameLen), City: fold(a.City, pix.MaxCityLen)})
@@ -264,6 +273,27 @@ func (is *Issuer) dynamic(ctx context.Context, c *store.Charge, a store.BankAcco
 			return fmt.Errorf("BR Code of %s: %w", c.Location, err)
 		}
 		c.BRCode = code
+	}
+	// The copia e cola must be the dynamic code of this very location: no
+	// key and no amount of its own, which a payer's bank would ignore.
+	code, err := pix.Decode(c.BRCode)
+	if err != nil {
+		return fmt.Errorf("charge %s: the PSP's copia e cola: %w", c.TxID, err)
+	}
+	if code.Kind != pix.Dynamic || c.Location != "" && code.URL != strings.TrimPrefix(c.Location, "https://") {
+		return fmt.Errorf("charge %s: the PSP's copia e cola is not the dynamic code of location %s", c.TxID, c.Location)
+	}
+	if c.Location == "" {
+		c.Location = code.URL
+	}
+	if is.Verify != nil {
+		got, err := is.Verify.Fetch(ctx, c.Location, pixapi.PayloadQuery{PaymentDate: is.now().In(saoPaulo)})
+		if err != nil {
+			return fmt.Errorf("charge %s: %w", c.TxID, err)
+		}
+		if err := got.Check(pixapi.Expect{TxID: c.TxID, Amount: c.Amount, Payable: true}); err != nil {
+			return fmt.Errorf("charge %s: %w", c.TxID, err)
+		}
 	}
 	return nil
 }
