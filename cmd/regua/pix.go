@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,21 +12,24 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/pix"
 	"github.com/regua/regua/internal/pix/qr"
+	"github.com/regua/regua/internal/pixapi"
 	"github.com/regua/regua/internal/pixpsp"
 )
 
 func init() {
 	register(&command{name: "pix", summary: "make a PIX BR Code (copia e cola, PNG/SVG QR) or check and decode one", run: func(ctx context.Context, env *cliEnv, args []string) error {
 		return subcommands(ctx, env, "pix", args, map[string]func(context.Context, *cliEnv, []string) error{
-			"encode": pixEncode,
-			"decode": pixDecode,
-			"psp":    pixPSP,
+			"encode":  pixEncode,
+			"decode":  pixDecode,
+			"psp":     pixPSP,
+			"payload": pixPayload,
 		})
 	}})
 }
@@ -138,6 +142,9 @@ func pixDecode(_ context.Context, env *cliEnv, args []string) error {
 	}
 	if c.URL != "" {
 		row("url", c.URL)
+		if c.Kind == pix.Dynamic {
+			row("payload", "https://"+c.URL+" (the charge, signed by the PSP: regua pix payload checks it)")
+		}
 	}
 	if c.RecurrenceURL != "" {
 		row("recurrence", c.RecurrenceURL)
@@ -281,6 +288,7 @@ func pixPSP(ctx context.Context, env *cliEnv, args []string) error {
 	city := fs.String("city", "Sao Paulo", "receiver city in BR Codes")
 	cnpj := fs.String("cnpj", "11222333000181", "receiver CNPJ")
 	hosts := fs.String("hosts", "127.0.0.1,localhost", "names and IPs for the server certificates")
+	payloadAddr := fs.String("payload-addr", "127.0.0.1:0", "where the public payload host (locations of dynamic codes, JWK Set) listens")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -327,6 +335,10 @@ func pixPSP(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	signer, err := ca.PayloadSigner(hostList...)
+	if err != nil {
+		return err
+	}
 	if err := os.WriteFile(filepath.Join(*dir, "ca.pem"), ca.CAPEM(), 0o644); err != nil {
 		return err
 	}
@@ -346,6 +358,7 @@ func pixPSP(ctx context.Context, env *cliEnv, args []string) error {
 		Cert: serverCert, ClientCAs: ca.Pool, WebhookCert: pspHookClient, WebhookRootCAs: ca.Pool,
 		Clients: map[string]string{*clientID: *secret}, Keys: keys,
 		ReceiverName: *name, ReceiverCity: *city, ReceiverCNPJ: *cnpj,
+		PayloadSigner: signer, PayloadAddr: *payloadAddr,
 	})
 	if err != nil {
 		return err
@@ -364,10 +377,13 @@ func pixPSP(ctx context.Context, env *cliEnv, args []string) error {
   receiver keys:  %s
   certificates:   %s (CA), %s + %s (API client),
                   %s + %s (your webhook server)
+  payload host:   https://%s (locations of dynamic codes, signed JWS; JWK Set at /jwks; no client certificate)
+  check a code:   regua pix payload --ca %s '<copia e cola or location>'
   pay a charge:   curl --cacert %s --cert %s --key %s -d '{"txid":"..."}' https://%s/sandbox/pay
 `, host, psp.BaseURL(), psp.TokenURL(), *clientID, *secret, strings.Join(keys, ", "),
 		filepath.Join(d, "ca.pem"), filepath.Join(d, "client.pem"), filepath.Join(d, "client-key.pem"),
 		filepath.Join(d, "webhook-server.pem"), filepath.Join(d, "webhook-server-key.pem"),
+		psp.PayloadHost(), filepath.Join(d, "ca.pem"),
 		filepath.Join(d, "ca.pem"), filepath.Join(d, "client.pem"), filepath.Join(d, "client-key.pem"), host)
 	<-ctx.Done()
 	return nil
@@ -378,3 +394,94 @@ type pixKeyList []string
 
 func (l *pixKeyList) String() string     { return strings.Join(*l, ",") }
 func (l *pixKeyList) Set(v string) error { *l = append(*l, v); return nil }
+
+// pixPayload fetches what a dynamic code's location serves and checks it as
+// a payer's bank does: the PSP's signature and certificate, then txid and
+// amount when given.
+func pixPayload(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "pix payload")
+	caFile := fs.String("ca", "", "PEM file of the CAs to trust for the PSP's certificate (default: the system's)")
+	day := fs.String("date", "", "intended payment date of a cobv, yyyy-mm-dd (default today)")
+	city := fs.String("city", "", "IBGE code of the payer's city, for a cobv")
+	txid := fs.String("txid", "", "txid the charge must have")
+	amount := fs.String("amount", "", "amount the charge must ask, e.g. 123,45")
+	asJSON := fs.Bool("json", false, "print JSON")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("usage: regua pix payload [--ca ca.pem] [--date D] [--city IBGE] [--txid T] [--amount A] <copia e cola or location>")
+	}
+	location := rest[0]
+	if strings.HasPrefix(location, "000201") {
+		c, err := pix.Decode(location)
+		if err != nil {
+			return fmt.Errorf("invalid: %w", err)
+		}
+		if c.Kind != pix.Dynamic {
+			return fmt.Errorf("a %s code has no location: its key and amount are in the code itself", c.Kind)
+		}
+		location = c.URL
+	}
+	v := &pixapi.PayloadVerifier{}
+	if *caFile != "" {
+		b, err := os.ReadFile(*caFile)
+		if err != nil {
+			return err
+		}
+		v.Roots = x509.NewCertPool()
+		if !v.Roots.AppendCertsFromPEM(b) {
+			return usagef("--ca %s: no PEM certificate in it", *caFile)
+		}
+	}
+	q := pixapi.PayloadQuery{CityCode: *city}
+	if *day != "" {
+		if q.PaymentDate, err = pixapi.ParseDate(*day); err != nil {
+			return usagef("--date: %v", err)
+		}
+	}
+	want := pixapi.Expect{TxID: *txid}
+	if *amount != "" {
+		if want.Amount, err = money.Parse(*amount); err != nil {
+			return usagef("--amount: %v", err)
+		}
+	}
+	got, err := v.Fetch(ctx, location, q)
+	if err != nil {
+		return err
+	}
+	checkErr := got.Check(want)
+	if *asJSON {
+		out := map[string]any{"valid": checkErr == nil, "location": location, "header": got.Header, "payload": got.Payload,
+			"signer": got.Signer.Subject.String(), "amount": got.Amount().String()}
+		if checkErr != nil {
+			out["reason"] = checkErr.Error()
+		}
+		if err := pixWriteJSON(env.stdout, out); err != nil {
+			return err
+		}
+		return checkErr
+	}
+	w := env.stdout
+	row := func(k, v string) { fmt.Fprintf(w, "%-12s %s\n", k+":", v) }
+	row("signature", got.Header.Alg+" by "+got.Signer.Subject.String()+" (issuer "+got.Signer.Issuer.String()+"): valid")
+	row("txid", got.TxID)
+	row("status", got.Status)
+	row("amount", got.Amount().String())
+	if got.Valor.Final > 0 {
+		row("original", got.Valor.Original.Money().String())
+	}
+	if got.Calendario.DataDeVencimento != "" {
+		row("due", got.Calendario.DataDeVencimento)
+	}
+	row("key", got.Chave)
+	if got.Devedor != nil {
+		row("debtor", got.Devedor.Nome)
+	}
+	if got.SolicitacaoPagador != "" {
+		row("message", got.SolicitacaoPagador)
+	}
+	row("revision", strconv.Itoa(got.Revisao))
+	return checkErr
+}

@@ -186,6 +186,22 @@ func TestPixPSPCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The payer's side: the code shows its location, whose signed payload
+	// checks out against the PSP's CA.
+	if code, out, errOut := runCLI(t, "pix", "decode", cob.PixCopiaECola); code != 0 || !strings.Contains(out, "payload:     https://"+cob.Location) {
+		t.Errorf("decode: %d %q %q", code, out, errOut)
+	}
+	caFile := filepath.Join(dir, "ca.pem")
+	code, pout, errOut := runCLI(t, "pix", "payload", "--ca", caFile, "--txid", txid, "--amount", "42,00", cob.PixCopiaECola)
+	if code != 0 || !strings.Contains(pout, "PS256 by") || !strings.Contains(pout, "txid:        "+txid) || !strings.Contains(pout, "status:      ATIVA") {
+		t.Errorf("payload: %d %q %q", code, pout, errOut)
+	}
+	if code, _, errOut := runCLI(t, "pix", "payload", "--ca", caFile, "--amount", "41,99", cob.Location); code != 1 || !strings.Contains(errOut, "amount") {
+		t.Errorf("payload with another amount: %d %q", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "pix", "payload", cob.Location); code != 1 || !strings.Contains(errOut, "certificate") {
+		t.Errorf("payload without the PSP's CA: %d %q", code, errOut)
+	}
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: pixapi.ClientTLSConfig(cert, pool)}}
 	resp, err := hc.Post(strings.Replace(base, "/api/v2", "/sandbox/pay", 1), "application/json", strings.NewReader(`{"brcode":"`+cob.PixCopiaECola+`"}`))
 	if err != nil {

@@ -134,4 +134,3 @@ func (s shortChanging) CreateCob(ctx context.Context, txid string, req pixapi.Co
 	req.Valor.Original--
 	return s.Client.CreateCob(ctx, txid, req)
 }
-
