@@ -152,6 +152,7 @@ const openInstallments = `(SELECT COUNT(*) FROM installments i WHERE i.tenant_id
 func (db *DB) ClaimTask(ctx context.Context, tenant domain.TenantID, agentID int64, queue string, at time.Time) (store.AgentTask, error) {
 	at = at.UTC()
 	var out store.AgentTask
+	none := false // nothing to claim; the cancellations on the way still commit
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		// An agent holds one task at a time: "next" gives back the held one.
 		var held int64
@@ -187,7 +188,8 @@ func (db *DB) ClaimTask(ctx context.Context, tenant domain.TenantID, agentID int
 			var open int
 			err := tx.QueryRowContext(ctx, db.Rebind(q), args...).Scan(&id, tm(&until), &debtID, &debtStatus, &enrolState, &open)
 			if errors.Is(err, sql.ErrNoRows) {
-				return store.ErrNotFound
+				none = true
+				return nil
 			}
 			if err != nil {
 				return fmt.Errorf("claim task: %w", err)
@@ -219,8 +221,12 @@ func (db *DB) ClaimTask(ctx context.Context, tenant domain.TenantID, agentID int
 				return fmt.Errorf("claim task %d: %w", id, err)
 			}
 		}
-		return store.ErrNotFound
+		none = true
+		return nil
 	})
+	if err == nil && none {
+		return out, store.ErrNotFound
+	}
 	return out, err
 }
 

@@ -194,8 +194,13 @@ func RunTasks(t *testing.T, st store.Store) {
 		if _, err := s.CloseTask(ctx, c.Tenant, store.TaskClose{TaskID: got.ID, AgentID: ag, Outcome: store.OutcomeNoAnswer}); err != nil {
 			t.Fatal(err)
 		}
+		// A claim that finds nothing still keeps what it cancelled.
+		again := create(c.Tenant, task("attempt:13", ic.Maria, ic.MariaDebt, 1, t0.Add(-time.Hour), time.Time{}))
 		if _, err := s.ClaimTask(ctx, c.Tenant, ag, "", t0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("empty queue: %v, want not found", err)
+		}
+		if d, _ := s.Task(ctx, c.Tenant, again.ID); d.Status != store.TaskCancelled {
+			t.Errorf("cancelled by a claim that found nothing: %s", d.Status)
 		}
 		counts, err := s.TaskCounts(ctx, c.Tenant, t0)
 		if err != nil {
@@ -205,7 +210,7 @@ func RunTasks(t *testing.T, st store.Store) {
 		for _, n := range counts {
 			byStatus[n.Status] += n.Count
 		}
-		if byStatus[store.TaskCancelled] != 1 || byStatus[store.TaskExpired] != 1 || byStatus[store.TaskDone] != 1 || byStatus[store.TaskOpen] != 0 {
+		if byStatus[store.TaskCancelled] != 2 || byStatus[store.TaskExpired] != 1 || byStatus[store.TaskDone] != 1 || byStatus[store.TaskOpen] != 0 {
 			t.Errorf("counts %v", counts)
 		}
 	})
