@@ -16,7 +16,9 @@ import (
 // noNetwork fails every request: the fuzzed verifier must not go out.
 type noNetwork struct{}
 
-func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) { return nil, errors.New("no network") }
+func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("no network")
+}
 
 // FuzzVerifyPayload feeds arbitrary bytes to Verify as a location's
 // answer: it must refuse or accept without panicking, and anything it
