@@ -7,13 +7,20 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/regua/regua/internal/bench"
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/planner"
+	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
 )
 
@@ -22,7 +29,10 @@ import (
 // benchJourneysPlan first to get a planned queue.
 func init() {
 	registerBench("journeys-plan", func(ctx context.Context, env *cliEnv, args []string) error {
-		_, err := benchJourneysPlan(ctx, env, args)
+		pb, err := benchJourneysPlan(ctx, env, args)
+		if err == nil {
+			pb.Close()
+		}
 		return err
 	})
 }
@@ -33,95 +43,172 @@ type PlanBench struct {
 	DB     *sqldb.DB
 	Tenant domain.TenantID
 	Result planner.Result
+	Close  func() // closes the store and drops what the bench made
 }
 
 func benchJourneysPlan(ctx context.Context, env *cliEnv, args []string) (*PlanBench, error) {
 	fs := newFlagSet(env, "bench journeys-plan")
-	dsn := fs.String("db", envDefault(env, "bench-db", ""), "database (default: a fresh SQLite file in a temporary directory); a postgres:// URL must name an empty database")
+	dsn := fs.String("db", envDefault(env, "bench-db", ""), "database: a SQLite file (default: a fresh one in a temporary directory), or a postgres:// server URL (a fresh regua_bench_* database is made and dropped)")
 	n := fs.Int("n", 20000, "debtors (each with one debt of 3 installments, one enrolment)")
 	chunk := fs.Int("chunk", 5000, "enrolments per planner chunk")
 	workers := fs.Int("workers", 0, "planner workers (default: CPUs)")
 	dayS := fs.String("day", "2026-11-24", "day planned")
-	keep := fs.Bool("keep", false, "keep the SQLite file")
+	keep := fs.Bool("keep", false, "keep the database (SQLite file, or the fresh PostgreSQL database: drop it when done)")
+	cpuProfile := fs.String("cpuprofile", "", "write CPU profiles of the phases to PREFIX-setup.pprof, PREFIX-first.pprof, PREFIX-daily.pprof and PREFIX-full.pprof")
 	if _, err := parseFlags(fs, args); err != nil {
 		return nil, err
+	}
+	// profile starts the named phase's CPU profile; the returned func stops it.
+	profile := func(phase string) func() {
+		if *cpuProfile == "" {
+			return func() {}
+		}
+		f, err := os.Create(*cpuProfile + "-" + phase + ".pprof")
+		if err != nil {
+			fmt.Fprintf(env.stderr, "cpuprofile: %v\n", err)
+			return func() {}
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			fmt.Fprintf(env.stderr, "cpuprofile: %v\n", err)
+			return func() {}
+		}
+		return func() { pprof.StopCPUProfile(); f.Close() }
 	}
 	day, err := date.Parse(*dayS)
 	if err != nil {
 		return nil, usagef("--day: %v", err)
 	}
-	if *dsn == "" {
-		dir, err := os.MkdirTemp("", "regua-bench-journeys-")
-		if err != nil {
+	var db *sqldb.DB
+	cleanup := func() {}
+	if strings.HasPrefix(*dsn, "postgres://") || strings.HasPrefix(*dsn, "postgresql://") {
+		// A server URL: a fresh regua_bench_* database, dropped at the end.
+		var fresh string
+		if db, fresh, cleanup, err = bench.FreshDB(ctx, *dsn, "journeys"); err != nil {
 			return nil, err
 		}
-		if !*keep {
-			defer os.RemoveAll(dir)
+		if *keep {
+			fmt.Fprintf(env.stdout, "keeping database %s (drop it when done)\n", redactDSN(fresh))
+			cleanup = func() { db.Close() }
 		}
-		*dsn = filepath.Join(dir, "bench.db")
+	} else {
+		if *dsn == "" {
+			dir, err := os.MkdirTemp("", "regua-bench-journeys-")
+			if err != nil {
+				return nil, err
+			}
+			if !*keep {
+				cleanup = func() { os.RemoveAll(dir) }
+			}
+			*dsn = filepath.Join(dir, "bench.db")
+		}
+		if db, err = openStore(ctx, *dsn); err != nil {
+			return nil, err
+		}
+		c := cleanup
+		cleanup = func() { db.Close(); c() }
 	}
-	db, err := openStore(ctx, *dsn)
-	if err != nil {
-		return nil, err
-	}
+	pb := &PlanBench{DB: db, Close: cleanup}
+	defer func() {
+		if pb == nil {
+			cleanup()
+		}
+	}()
 	ten, err := db.CreateTenant(ctx, fmt.Sprintf("bench-%d", time.Now().UnixNano()))
 	if err != nil {
+		pb = nil
 		return nil, err
+	}
+	pb.Tenant = ten.ID
+	nw := *workers
+	if nw <= 0 {
+		nw = planner.DefaultWorkers(db.Postgres())
 	}
 	out := env.stdout
 	fmt.Fprintf(out, "bench journeys-plan: store %s, %d debtors, day %s, chunk %d, workers %d, GOMAXPROCS %d, %s\n",
-		db.Dialect(), *n, day, *chunk, max(*workers, runtime.GOMAXPROCS(0)*boolInt(*workers == 0)), runtime.GOMAXPROCS(0), runtime.Version())
-	t0 := time.Now()
+		db.Dialect(), *n, day, *chunk, nw, runtime.GOMAXPROCS(0), runtime.Version())
+	stop := profile("setup")
+	t0, c0, s0 := time.Now(), cpuTime(), serverCPU()
 	if err := benchLoad(ctx, db, ten.ID, *n, day); err != nil {
+		stop()
+		pb = nil
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	fmt.Fprintf(out, "  load portfolio (%d debtors, %d contacts, %d debts, %d installments): %s\n", *n, 2**n, *n, 3**n, time.Since(t0).Round(time.Millisecond))
+	fmt.Fprintf(out, "  load portfolio (%d debtors, %d contacts, %d debts, %d installments): %s wall, %s CPU%s\n", *n, 2**n, *n, 3**n,
+		time.Since(t0).Round(time.Millisecond), (cpuTime() - c0).Round(time.Millisecond), serverNote(db, s0))
 	if _, err := LoadDemoJourneys(ctx, db, ten.ID); err != nil {
+		stop()
+		pb = nil
 		return nil, err
 	}
-	t0 = time.Now()
+	t0, c0, s0 = time.Now(), cpuTime(), serverCPU()
 	er, err := planner.Enrol(ctx, db, ten.ID, day, 0)
+	stop()
 	if err != nil {
+		pb = nil
 		return nil, err
 	}
-	fmt.Fprintf(out, "  enrol: %d enrolments in %s (%v)\n", er.Enrolled, time.Since(t0).Round(time.Millisecond), er.ByJourney)
+	fmt.Fprintf(out, "  enrol: %d enrolments in %s wall, %s CPU%s (%v)\n", er.Enrolled, time.Since(t0).Round(time.Millisecond), (cpuTime() - c0).Round(time.Millisecond), serverNote(db, s0), er.ByJourney)
 	runtime.GC()
+	bench.ResetPeakRSS()
 	o := planner.Options{Day: day, Chunk: *chunk, Workers: *workers}
-	cpu0 := cpuTime()
-	r, err := planner.Plan(ctx, db, ten.ID, o)
+	// run plans one day and prints what it did: enrolments in the tenant's
+	// book, how many were read (their next check came) and how many skipped
+	// through the index, how many had a step due, attempts written, wall
+	// and CPU time.
+	ts := &timedStore{DB: db, d: map[string]time.Duration{}}
+	run := func(label, phase string, o planner.Options) (planner.Result, error) {
+		var active int
+		if err := db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM journey_enrolments WHERE tenant_id = ? AND state = 'active'`), ten.ID).Scan(&active); err != nil {
+			return planner.Result{}, err
+		}
+		stop := profile(phase)
+		c0, s0 := cpuTime(), serverCPU()
+		r, err := planner.Plan(ctx, ts, ten.ID, o)
+		cpu, scpu := cpuTime()-c0, serverCPU()-s0
+		stop()
+		if err != nil {
+			return r, err
+		}
+		perAttempt := ""
+		if r.Planned > 0 {
+			perAttempt = fmt.Sprintf(", %.0f µs CPU per attempt", float64(cpu.Microseconds())/float64(r.Planned))
+		}
+		server := ""
+		if db.Postgres() {
+			server = fmt.Sprintf(" + %s CPU of the PostgreSQL server (all of it, neighbours included)", scpu.Round(time.Millisecond))
+		}
+		fmt.Fprintf(out, "  %s: %d active enrolments, %d read (%d skipped: next check not due), %d due a step, %d attempts written (%d offered), %d stopped, %d paused; %s wall, %s CPU of this process%s%s\n",
+			label, active, r.Scanned, active-r.Scanned, r.Candidates, r.Planned, r.Written, r.Stopped, r.Paused, r.Took.Round(time.Millisecond), cpu.Round(time.Millisecond), server, perAttempt)
+		fmt.Fprintf(out, "    store calls (wall, summed over workers): %s\n", ts.report())
+		return r, nil
+	}
+	r, err := run("plan day (first day after enrolling: every enrolment read)", "first", o)
 	if err != nil {
+		pb = nil
 		return nil, err
 	}
-	cpu1 := cpuTime()
-	fmt.Fprintf(out, "  plan day: %d active enrolments scanned, %d due a step, %d attempts planned, %d stopped, %d paused, %d chunks in %s wall, %s CPU of this process (%.0f enrolments/s wall)\n",
-		r.Scanned, r.Candidates, r.Planned, r.Stopped, r.Paused, r.Chunks, r.Took.Round(time.Millisecond), (cpu1 - cpu0).Round(time.Millisecond), float64(r.Scanned)/r.Took.Seconds())
-	r2, err := planner.Plan(ctx, db, ten.ID, o)
-	if err != nil {
+	pb.Result = r
+	if _, err := run("plan again (idempotent)", "again", o); err != nil {
+		pb = nil
 		return nil, err
 	}
-	cpu2 := cpuTime()
-	fmt.Fprintf(out, "  plan again (idempotent): %d enrolments read, %d attempts inserted, in %s wall, %s CPU\n", r2.Scanned, r2.Planned, r2.Took.Round(time.Millisecond), (cpu2 - cpu1).Round(time.Millisecond))
 	next := o
 	next.Day = day.AddDays(1)
-	r3, err := planner.Plan(ctx, db, ten.ID, next)
-	if err != nil {
+	if _, err := run("plan next day (the daily run)", "daily", next); err != nil {
+		pb = nil
 		return nil, err
 	}
-	cpu3 := cpuTime()
-	fmt.Fprintf(out, "  plan next day (daily run: only enrolments whose next check came): %d read, %d due a step, %d attempts planned, in %s wall, %s CPU\n",
-		r3.Scanned, r3.Candidates, r3.Planned, r3.Took.Round(time.Millisecond), (cpu3 - cpu2).Round(time.Millisecond))
 	next.Day, next.Full = day.AddDays(2), true
-	r4, err := planner.Plan(ctx, db, ten.ID, next)
-	if err != nil {
+	if _, err := run("plan day after, full pass (weekly)", "full", next); err != nil {
+		pb = nil
 		return nil, err
 	}
-	fmt.Fprintf(out, "  plan day after, full pass (weekly): %d read, %d due a step, %d attempts planned, in %s wall, %s CPU\n",
-		r4.Scanned, r4.Candidates, r4.Planned, r4.Took.Round(time.Millisecond), (cpuTime() - cpu3).Round(time.Millisecond))
 	if l, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Fprintf(out, "  load average: %s", l)
 	}
-	fmt.Fprintf(out, "  peak RSS: %s\n", peakRSS())
-	return &PlanBench{DB: db, Tenant: ten.ID, Result: r}, nil
+	fmt.Fprintf(out, "  peak RSS of the planning runs: %d MB\n", bench.PeakRSS()>>20)
+	return pb, nil
 }
 
 func boolInt(b bool) int {
@@ -129,20 +216,6 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// peakRSS reads VmHWM from /proc (Linux); elsewhere it says so.
-func peakRSS() string {
-	raw, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return "unknown (no /proc)"
-	}
-	for _, l := range strings.Split(string(raw), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:"))
-		}
-	}
-	return "unknown"
 }
 
 var benchUFs = []struct{ uf, city, zone string }{
@@ -175,31 +248,25 @@ func benchLoad(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, n int,
 	db.SQL().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM installments`).Scan(&ibase)
 	db.SQL().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM contact_points`).Scan(&cbase)
 	now := time.Now().UTC()
-	const per = 1000
+	// COPY wants a time for a DATE column; SQLite keeps the date's text.
+	dateArg := func(d date.Date) any {
+		if db.Postgres() {
+			return d.In(time.UTC)
+		}
+		return d
+	}
+	// Blocks of debtors, each written table by table: COPY on PostgreSQL,
+	// one transaction of multi-row inserts on SQLite.
+	const per = 20000
 	for start := 0; start < n; start += per {
 		end := min(start+per, n)
-		err := db.Tx(ctx, func(tx *sql.Tx) error {
-			ins := func(table string, cols []string, rows int, row func(i int) []any) error {
-				var b strings.Builder
-				b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") VALUES ")
-				args := make([]any, 0, rows*len(cols))
-				tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
-				for i := 0; i < rows; i++ {
-					if i > 0 {
-						b.WriteByte(',')
-					}
-					b.WriteString(tuple)
-					args = append(args, row(i)...)
-				}
-				_, err := tx.ExecContext(ctx, db.Rebind(b.String()), args...)
-				return err
-			}
-			k := end - start
+		k := end - start
+		err := benchWrite(ctx, db, func(ins func(table string, cols []string, rows int, row func(i int) []any) error) error {
 			if err := ins("debtors", []string{"id", "tenant_id", "ext_id", "kind", "document", "name", "name_key", "locale", "time_zone", "street", "number", "city", "municipality", "uf", "cep", "country", "created_at", "updated_at"}, k, func(i int) []any {
 				x := start + i
 				u := benchUFs[x%len(benchUFs)]
 				name := fmt.Sprintf("Cliente %d da Silva", x)
-				return []any{base + int64(x) + 1, tenant, fmt.Sprintf("B%09d", x), "person", fmt.Sprintf("%011d", x), name, strings.ToLower(name), "pt-BR", u.zone, "Rua A", "1", "Cidade", u.city, u.uf, "01001000", "BR", now, now}
+				return []any{base + int64(x) + 1, int64(tenant), fmt.Sprintf("B%09d", x), "person", fmt.Sprintf("%011d", x), name, strings.ToLower(name), "pt-BR", u.zone, "Rua A", "1", "Cidade", u.city, u.uf, "01001000", "BR", now, now}
 			}); err != nil {
 				return err
 			}
@@ -214,15 +281,15 @@ func benchLoad(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, n int,
 					if x%50 == 7 {
 						consent = "opted_out"
 					}
-					return []any{cbase + int64(start*2+i) + 1, tenant, id, kind, fmt.Sprintf("+55119%08d", x), consent}
+					return []any{cbase + int64(start*2+i) + 1, int64(tenant), id, kind, fmt.Sprintf("+55119%08d", x), consent}
 				}
-				return []any{cbase + int64(start*2+i) + 1, tenant, id, "email", fmt.Sprintf("c%d@example.com", x), "unknown"}
+				return []any{cbase + int64(start*2+i) + 1, int64(tenant), id, "email", fmt.Sprintf("c%d@example.com", x), "unknown"}
 			}); err != nil {
 				return err
 			}
 			if err := ins("debts", []string{"id", "tenant_id", "portfolio_id", "debtor_id", "contract_number", "product", "original_principal", "status", "created_at", "updated_at"}, k, func(i int) []any {
 				x := start + i
-				return []any{dbase + int64(x) + 1, tenant, p.ID, base + int64(x) + 1, fmt.Sprintf("CT-%09d", x), []string{"credit_card", "personal_loan", "telecom", "retail"}[x%4], 300000, "open", now, now}
+				return []any{dbase + int64(x) + 1, int64(tenant), p.ID, base + int64(x) + 1, fmt.Sprintf("CT-%09d", x), []string{"credit_card", "personal_loan", "telecom", "retail"}[x%4], int64(300000), "open", now, now}
 			}); err != nil {
 				return err
 			}
@@ -235,7 +302,7 @@ func benchLoad(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, n int,
 				if num == 1 && x%3 == 0 {
 					paid, st = amount, "paid"
 				}
-				return []any{ibase + int64(start*3+i) + 1, tenant, dbase + int64(x) + 1, num, first.AddMonths(num - 1), amount, paid, st}
+				return []any{ibase + int64(start*3+i) + 1, int64(tenant), dbase + int64(x) + 1, int64(num), dateArg(first.AddMonths(num - 1)), amount, paid, st}
 			})
 		})
 		if err != nil {
@@ -258,6 +325,61 @@ func benchLoad(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, n int,
 	return nil
 }
 
+// benchWrite runs f with an insert function: on PostgreSQL each call is a
+// COPY on one connection, on SQLite multi-row inserts, all in one
+// transaction.
+func benchWrite(ctx context.Context, db *sqldb.DB, f func(ins func(table string, cols []string, rows int, row func(i int) []any) error) error) error {
+	if db.Postgres() {
+		conn, err := db.SQL().Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return conn.Raw(func(dc any) error {
+			pc := dc.(interface{ Conn() *pgx.Conn }).Conn()
+			return f(func(table string, cols []string, rows int, row func(i int) []any) error {
+				i := 0
+				_, err := pc.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+					if i == rows {
+						return nil, nil
+					}
+					i++
+					return row(i - 1), nil
+				}))
+				if err != nil {
+					return fmt.Errorf("copy %s: %w", table, err)
+				}
+				return nil
+			})
+		})
+	}
+	// SQLite: multi-row inserts of 1,000 rows (cheaper than single-row
+	// statements in modernc, which pay a call overhead per row).
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		return f(func(table string, cols []string, rows int, row func(i int) []any) error {
+			tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+			args := make([]any, 0, 1000*len(cols))
+			for start := 0; start < rows; start += 1000 {
+				end := min(start+1000, rows)
+				var b strings.Builder
+				b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") VALUES ")
+				args = args[:0]
+				for i := start; i < end; i++ {
+					if i > start {
+						b.WriteByte(',')
+					}
+					b.WriteString(tuple)
+					args = append(args, row(i)...)
+				}
+				if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+					return fmt.Errorf("insert into %s: %w", table, err)
+				}
+			}
+			return nil
+		})
+	})
+}
+
 // cpuTime is this process's user+system CPU time: on a shared machine it
 // says what the run cost when wall time says how busy the neighbours were.
 func cpuTime() time.Duration {
@@ -266,4 +388,114 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func serverNote(db *sqldb.DB, since time.Duration) string {
+	if !db.Postgres() {
+		return ""
+	}
+	return fmt.Sprintf(" + %s CPU of the PostgreSQL server", (serverCPU() - since).Round(time.Millisecond))
+}
+
+// serverCPU sums the CPU time of the local PostgreSQL server's processes
+// (Linux /proc): live processes' own time plus what the postmaster reaped
+// from exited backends. It counts the whole server, neighbours' queries
+// included; 0 when no postgres process is visible (a remote server).
+func serverCPU() time.Duration {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	type proc struct {
+		ppid             string
+		own, reapedTicks int64
+	}
+	procs := map[string]proc{}
+	for _, e := range ents {
+		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		raw, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(raw)
+		open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || close < open || s[open+1:close] != "postgres" {
+			continue
+		}
+		// Fields after the name: state ppid … utime(11) stime(12)
+		// cutime(13) cstime(14).
+		f := strings.Fields(s[close+1:])
+		if len(f) < 15 {
+			continue
+		}
+		n := func(k int) int64 { v, _ := strconv.ParseInt(f[k], 10, 64); return v }
+		procs[e.Name()] = proc{ppid: f[1], own: n(11) + n(12), reapedTicks: n(13) + n(14)}
+	}
+	var ticks int64
+	for _, p := range procs {
+		ticks += p.own
+		if _, child := procs[p.ppid]; !child {
+			ticks += p.reapedTicks // the postmaster: exited backends
+		}
+	}
+	return time.Duration(ticks) * (time.Second / 100) // USER_HZ is 100 on Linux
+}
+
+// timedStore times the planner's bulk store calls (wall time summed over
+// the workers, which overlap), so the bench can say where a run went.
+type timedStore struct {
+	*sqldb.DB
+	mu sync.Mutex
+	d  map[string]time.Duration
+}
+
+func (t *timedStore) add(name string, t0 time.Time) {
+	t.mu.Lock()
+	t.d[name] += time.Since(t0)
+	t.mu.Unlock()
+}
+
+func (t *timedStore) PlanScan(ctx context.Context, tenant domain.TenantID, after, upto int64, day date.Date, full bool) ([]store.PlanRow, error) {
+	defer t.add("scan", time.Now())
+	return t.DB.PlanScan(ctx, tenant, after, upto, day, full)
+}
+
+func (t *timedStore) PlanFacts(ctx context.Context, tenant domain.TenantID, day date.Date, rows []store.PlanRow) error {
+	defer t.add("facts", time.Now())
+	return t.DB.PlanFacts(ctx, tenant, day, rows)
+}
+
+func (t *timedStore) PlanBound(ctx context.Context, tenant domain.TenantID, after int64, n int) (int64, bool, error) {
+	defer t.add("bound", time.Now())
+	return t.DB.PlanBound(ctx, tenant, after, n)
+}
+
+func (t *timedStore) PlanDebtors(ctx context.Context, tenant domain.TenantID, ids []int64) (map[int64]*store.PlanDebtor, error) {
+	defer t.add("debtors", time.Now())
+	return t.DB.PlanDebtors(ctx, tenant, ids)
+}
+
+func (t *timedStore) PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs, enrolmentIDs []int64, since time.Time) ([]store.PlanHistory, map[int64]map[string]string, error) {
+	defer t.add("history", time.Now())
+	return t.DB.PlanHistory(ctx, tenant, debtorIDs, enrolmentIDs, since)
+}
+
+func (t *timedStore) PlanWrite(ctx context.Context, tenant domain.TenantID, as []store.Attempt, links []store.TrackedLink, next map[date.Date][]int64) (int, error) {
+	defer t.add("write", time.Now())
+	return t.DB.PlanWrite(ctx, tenant, as, links, next)
+}
+
+func (t *timedStore) report() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var b strings.Builder
+	for _, k := range []string{"facts", "debtors", "history", "write"} {
+		if t.d[k] > 0 {
+			fmt.Fprintf(&b, " %s %s", k, t.d[k].Round(time.Millisecond))
+		}
+	}
+	t.d = map[string]time.Duration{}
+	return strings.TrimSpace(b.String())
 }

@@ -15,9 +15,7 @@ func init() {
 		if err != nil {
 			return err
 		}
-		if pb != nil && pb.DB != nil {
-			pb.DB.Close()
-		}
+		pb.Close()
 		fmt.Fprintln(env.stdout, "dispatch half: regua bench dispatch --db postgres://… --n N (two worker processes, beside a bare UPDATE … RETURNING loop)")
 		return nil
 	})

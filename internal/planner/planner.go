@@ -44,6 +44,7 @@ type Options struct {
 	Now     time.Time // the instant "now"; attempts are never planned before it (zero: time.Now, or the day's start when Day is set)
 	Chunk   int       // active enrolments per chunk (default 5,000)
 	Workers int       // chunks decided in parallel (default GOMAXPROCS)
+	Writers int       // batches written in parallel (default: 1 on SQLite, Workers on PostgreSQL)
 	// Full looks at every active enrolment, not only those whose next check
 	// day has come (RunDaily does it on Sundays, catching anchors moved
 	// earlier by an import).
@@ -67,6 +68,10 @@ type Result struct {
 // DefaultZone is the zone "today" is taken in when Options.Day is zero.
 const DefaultZone = "America/Sao_Paulo"
 
+// DefaultWorkers is the number of planning workers when Options.Workers is
+// zero.
+func DefaultWorkers(postgres bool) int { return runtime.GOMAXPROCS(0) }
+
 func (o *Options) fill() {
 	if o.Now.IsZero() && o.Day.IsZero() {
 		o.Now = time.Now()
@@ -85,6 +90,9 @@ func (o *Options) fill() {
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Writers <= 0 {
+		o.Writers = 1
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -149,6 +157,9 @@ type batch struct {
 
 // Plan plans one day for one tenant.
 func Plan(ctx context.Context, s Store, tenant domain.TenantID, o Options) (Result, error) {
+	if pg, ok := s.(interface{ Postgres() bool }); ok && pg.Postgres() && o.Writers <= 0 {
+		o.Writers = max(o.Workers, runtime.GOMAXPROCS(0))
+	}
 	o.fill()
 	start := time.Now()
 	js, err := s.Journeys(ctx, tenant)
@@ -169,32 +180,29 @@ func Plan(ctx context.Context, s Store, tenant domain.TenantID, o Options) (Resu
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	type chunk struct{ after, upto int64 }
-	chunks := make(chan chunk, o.Workers)
+	// One reader streams the due enrolments in debtor order and cuts them
+	// into chunks; Workers goroutines read each chunk's facts and decide
+	// it; writers store the batches (one on SQLite, whose writes queue on
+	// one connection anyway; as many as the workers on PostgreSQL).
+	chunks := make(chan []store.PlanRow, o.Workers)
 	out := make(chan *batch, o.Workers)
-	errc := make(chan error, o.Workers+2)
+	errc := make(chan error, o.Workers+o.Writers+2)
 	fail := func(err error) {
 		errc <- err
 		cancel()
 	}
 	go func() {
 		defer close(chunks)
-		after := int64(-1 << 62)
-		for {
-			upto, ok, err := s.PlanBound(ctx, tenant, after, o.Chunk)
-			if err != nil {
-				fail(fmt.Errorf("plan bound after debtor %d: %w", after, err))
-				return
-			}
-			if !ok {
-				return
-			}
+		err := s.PlanStream(ctx, tenant, o.Day, o.Full, o.Chunk, func(rows []store.PlanRow) error {
 			select {
-			case chunks <- chunk{after, upto}:
+			case chunks <- rows:
+				return nil
 			case <-ctx.Done():
-				return
+				return ctx.Err()
 			}
-			after = upto
+		})
+		if err != nil {
+			fail(fmt.Errorf("plan stream: %w", err))
 		}
 	}()
 	var wg sync.WaitGroup
@@ -203,8 +211,8 @@ func Plan(ctx context.Context, s Store, tenant domain.TenantID, o Options) (Resu
 		go func() {
 			defer wg.Done()
 			p := &chunkPlanner{s: s, tenant: tenant, o: &o, vs: vs}
-			for c := range chunks {
-				b, err := p.plan(ctx, c.after, c.upto)
+			for rows := range chunks {
+				b, err := p.plan(ctx, rows)
 				if err != nil {
 					fail(err)
 					return
@@ -219,29 +227,28 @@ func Plan(ctx context.Context, s Store, tenant domain.TenantID, o Options) (Resu
 	}
 	go func() { wg.Wait(); close(out) }()
 	var res Result
-	for b := range out {
-		if ctx.Err() != nil {
-			continue
-		}
-		n, err := s.PlanWrite(ctx, tenant, b.attempts, b.links, b.next)
-		if err != nil {
-			fail(err)
-			continue
-		}
-		for reason, ids := range b.stops {
-			if err := s.EndEnrolments(ctx, tenant, ids, store.EnrolStopped, reason, o.Day); err != nil {
-				fail(err)
+	var mu sync.Mutex
+	var ww sync.WaitGroup
+	for w := 0; w < o.Writers; w++ {
+		ww.Add(1)
+		go func() {
+			defer ww.Done()
+			for b := range out {
+				if ctx.Err() != nil {
+					continue
+				}
+				if err := write(ctx, s, tenant, o.Day, b); err != nil {
+					fail(err)
+					continue
+				}
+				mu.Lock()
+				res.add(b.res)
+				res.Chunks++
+				mu.Unlock()
 			}
-		}
-		if len(b.moveFrom) > 0 {
-			if err := s.MoveEnrolments(ctx, tenant, b.moveFrom, b.moveTo, o.Day); err != nil {
-				fail(err)
-			}
-		}
-		b.res.Planned = n
-		res.add(b.res)
-		res.Chunks++
+		}()
 	}
+	ww.Wait()
 	close(errc)
 	var first error
 	for err := range errc {
@@ -259,6 +266,27 @@ func Plan(ctx context.Context, s Store, tenant domain.TenantID, o Options) (Resu
 	}
 	o.Log.Info("journeys planned", "tenant", tenant, "day", o.Day, "scanned", res.Scanned, "candidates", res.Candidates, "planned", res.Planned, "stopped", res.Stopped, "took", res.Took)
 	return res, first
+}
+
+// write stores one decided chunk: attempts, links and next checks in one
+// transaction, then the stops and hand-overs.
+func write(ctx context.Context, s Store, tenant domain.TenantID, day date.Date, b *batch) error {
+	n, err := s.PlanWrite(ctx, tenant, b.attempts, b.links, b.next)
+	if err != nil {
+		return err
+	}
+	b.res.Planned = n
+	for reason, ids := range b.stops {
+		if err := s.EndEnrolments(ctx, tenant, ids, store.EnrolStopped, reason, day); err != nil {
+			return err
+		}
+	}
+	if len(b.moveFrom) > 0 {
+		if err := s.MoveEnrolments(ctx, tenant, b.moveFrom, b.moveTo, day); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *Result) add(o Result) {
@@ -285,9 +313,8 @@ type cand struct {
 	f   journey.Facts
 }
 
-func (p *chunkPlanner) plan(ctx context.Context, after, upto int64) (*batch, error) {
-	rows, err := p.s.PlanScan(ctx, p.tenant, after, upto, p.o.Day, p.o.Full)
-	if err != nil {
+func (p *chunkPlanner) plan(ctx context.Context, rows []store.PlanRow) (*batch, error) {
+	if err := p.s.PlanFacts(ctx, p.tenant, p.o.Day, rows); err != nil {
 		return nil, err
 	}
 	b := &batch{stops: map[string][]int64{}, next: map[date.Date][]int64{}}

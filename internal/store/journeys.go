@@ -223,6 +223,17 @@ type JourneyStore interface {
 	// those whose next check is due (unset or on/before day), or all of
 	// them when full is set.
 	PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor, uptoDebtor int64, day date.Date, full bool) ([]PlanRow, error)
+	// PlanStream reads, in one pass, the active enrolments whose next
+	// check is due on day (unset, or on or before it; every active one
+	// when full is set) with their debts' figures, in (debtor, id) order,
+	// and hands them to fn in chunks of about n rows that never split a
+	// debtor. fn runs on the reading goroutine and keeps the slice; an
+	// error from fn ends the read.
+	PlanStream(ctx context.Context, tenant domain.TenantID, day date.Date, full bool, n int, fn func([]PlanRow) error) error
+	// PlanFacts fills the rows' debt columns and open-installment
+	// aggregates on day (status, product, contract, anchor, open, overdue,
+	// due soon), in place.
+	PlanFacts(ctx context.Context, tenant domain.TenantID, day date.Date, rows []PlanRow) error
 	// PortfolioCreditors maps the tenant's portfolios to their creditors'
 	// names (for messages: CDC art. 42-A has collection name the creditor).
 	PortfolioCreditors(ctx context.Context, tenant domain.TenantID) (map[int64]string, error)

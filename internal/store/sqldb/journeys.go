@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/regua/regua/internal/date"
@@ -158,9 +159,29 @@ func (db *DB) EnrolCandidates(ctx context.Context, tenant domain.TenantID, after
 	JOIN debtors b ON b.tenant_id = d.tenant_id AND b.id = d.debtor_id
 	LEFT JOIN installments i ON i.tenant_id = d.tenant_id AND i.debt_id = d.id
 	WHERE d.tenant_id = ? AND d.id > ? AND d.id <= ? AND d.status = 'open'
-	  AND NOT EXISTS (SELECT 1 FROM journey_enrolments e WHERE e.tenant_id = d.tenant_id AND e.debt_id = d.id AND e.state = 'active')
 	GROUP BY d.id, b.id ORDER BY d.id`
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), asOf, asOf, tenant, afterDebt, uptoDebt)
+	// The debts of the range already enrolled, as one range read of the
+	// live index: a NOT EXISTS in the query above made PostgreSQL hash
+	// every active enrolment of the tenant once per chunk (quadratic in
+	// the book).
+	live := map[int64]bool{}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT debt_id FROM journey_enrolments WHERE tenant_id = ? AND state = 'active' AND debt_id > ? AND debt_id <= ?`), tenant, afterDebt, uptoDebt)
+	if err != nil {
+		return nil, fmt.Errorf("enrol candidates: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		live[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = db.sql.QueryContext(ctx, db.Rebind(q), asOf, asOf, tenant, afterDebt, uptoDebt)
 	if err != nil {
 		return nil, fmt.Errorf("enrol candidates: %w", err)
 	}
@@ -171,6 +192,9 @@ func (db *DB) EnrolCandidates(ctx context.Context, tenant domain.TenantID, after
 		if err := rows.Scan(&c.DebtID, &c.DebtorID, &c.Product, &c.DelayReason, &c.Kind, &c.Locale, &c.UF, &c.Anchor, &c.Open, &c.Overdue, &c.InstallmentsOverdue); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if live[c.DebtID] {
+			continue
 		}
 		debtors[c.DebtorID] = true
 		out = append(out, c)
@@ -320,6 +344,17 @@ func (db *DB) Enrolment(ctx context.Context, tenant domain.TenantID, id int64) (
 	return e, notFound(err, fmt.Sprintf("enrolment %d", id))
 }
 
+// idsIn is the condition "col is one of ids": on PostgreSQL one array
+// parameter (appended to args; no statement text to parse per id), on
+// SQLite a literal list (idList).
+func (db *DB) idsIn(col string, ids []int64, args *[]any) string {
+	if db.pg {
+		*args = append(*args, ids)
+		return col + " = ANY(?)"
+	}
+	return col + " IN (" + idList(ids) + ")"
+}
+
 // idList writes ids as a literal IN list: they are int64 from the store,
 // so no quoting is involved, and one statement serves any number of ids
 // without binding thousands of parameters.
@@ -391,35 +426,42 @@ func (db *DB) PlanBound(ctx context.Context, tenant domain.TenantID, afterDebtor
 	return upto, true, nil
 }
 
-func (db *DB) PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor, uptoDebtor int64, day date.Date, full bool) ([]store.PlanRow, error) {
-	due := ` AND (e.next_check IS NULL OR e.next_check <= ?)`
-	args := []any{day, day, day.AddDays(10), tenant, afterDebtor, uptoDebtor, day}
-	from := "journey_enrolments e"
-	if full {
-		due, args = "", args[:6]
-	} else if !db.pg {
-		// The check index holds next_check: enrolments not due are skipped
-		// from the index without reading their rows.
-		from = "journey_enrolments e INDEXED BY journey_enrolments_check"
-	}
-	// Only what planning reads, and only open installments joined, so that
-	// the per-row cost (the whole daily run is this query, a million times)
-	// stays small: the aggregates need no CASE for "open".
-	q := `SELECT e.id, e.journey_id, e.version_id, e.debtor_id, e.debt_id, e.variant, e.anchor_kind, e.anchor_date, e.recurrence, e.score, e.agreement, e.promised_until, e.wants_person,
+// planCols are the columns of a PlanRow: the enrolment, its debt and the
+// aggregates of its open installments (only open ones are joined, so the
+// aggregates need no CASE for "open"); the three parameters are day, day
+// and day+10. The debt's columns go through MAX (one row each) so that the
+// grouping can follow the enrolments' order.
+const planCols = `e.id, e.journey_id, e.version_id, e.debtor_id, e.debt_id, e.variant, e.anchor_kind, e.anchor_date, e.recurrence, e.score, e.agreement, e.promised_until, e.wants_person,
 	  MAX(d.status), MAX(d.delay_reason), MAX(d.product), MAX(d.contract_number), MAX(d.portfolio_id),
 	  MIN(i.due_date),
 	  CAST(COALESCE(SUM(i.amount - i.paid), 0) AS BIGINT),
 	  CAST(COALESCE(SUM(CASE WHEN i.due_date < ? THEN i.amount - i.paid END), 0) AS BIGINT),
 	  COUNT(CASE WHEN i.due_date < ? THEN 1 END),
-	  CAST(COALESCE(SUM(CASE WHEN i.due_date <= ? THEN i.amount - i.paid END), 0) AS BIGINT)
-	FROM ` + from + `
+	  CAST(COALESCE(SUM(CASE WHEN i.due_date <= ? THEN i.amount - i.paid END), 0) AS BIGINT)`
+
+const planJoins = `
 	JOIN debts d ON d.tenant_id = e.tenant_id AND d.id = e.debt_id
-	LEFT JOIN installments i ON i.tenant_id = e.tenant_id AND i.debt_id = e.debt_id AND ` + openCase + `
+	LEFT JOIN installments i ON i.tenant_id = e.tenant_id AND i.debt_id = e.debt_id AND ` + openCase
+
+func scanPlanRow(rows *sql.Rows, tenant domain.TenantID) (store.PlanRow, error) {
+	r := store.PlanRow{Enrolment: store.Enrolment{TenantID: tenant, State: store.EnrolActive}}
+	err := rows.Scan(&r.ID, &r.JourneyID, &r.VersionID, &r.DebtorID, &r.DebtID, &r.Variant, &r.AnchorKind, &r.AnchorDate, &r.Recurrence, &r.Score, &r.Agreement, &r.PromisedUntil, &r.WantsPerson,
+		&r.DebtStatus, &r.DelayReason, &r.Product, &r.Contract, &r.PortfolioID, &r.MinOpenDue, &r.Open, &r.Overdue, &r.InstallmentsOverdue, &r.DueSoon)
+	if err != nil {
+		return r, fmt.Errorf("plan scan: %w", err)
+	}
+	return r, nil
+}
+
+func (db *DB) PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor, uptoDebtor int64, day date.Date, full bool) ([]store.PlanRow, error) {
+	due := ` AND (e.next_check IS NULL OR e.next_check <= ?)`
+	args := []any{day, day, day.AddDays(10), tenant, afterDebtor, uptoDebtor, day}
+	if full {
+		due, args = "", args[:6]
+	}
+	q := `SELECT ` + planCols + ` FROM journey_enrolments e` + planJoins + `
 	WHERE e.tenant_id = ? AND e.state = 'active' AND e.debtor_id > ? AND e.debtor_id <= ?` + due + `
 	GROUP BY e.debtor_id, e.id ORDER BY e.debtor_id, e.id`
-	// Grouping in the index's order (and taking the debt's columns through
-	// MAX, one row each) lets SQLite stream the aggregate without a temporary
-	// B-tree, and PostgreSQL accepts it as e.id is the key.
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("plan scan: %w", err)
@@ -427,14 +469,117 @@ func (db *DB) PlanScan(ctx context.Context, tenant domain.TenantID, afterDebtor,
 	defer rows.Close()
 	var out []store.PlanRow
 	for rows.Next() {
-		r := store.PlanRow{Enrolment: store.Enrolment{TenantID: tenant, State: store.EnrolActive}}
-		if err := rows.Scan(&r.ID, &r.JourneyID, &r.VersionID, &r.DebtorID, &r.DebtID, &r.Variant, &r.AnchorKind, &r.AnchorDate, &r.Recurrence, &r.Score, &r.Agreement, &r.PromisedUntil, &r.WantsPerson,
-			&r.DebtStatus, &r.DelayReason, &r.Product, &r.Contract, &r.PortfolioID, &r.MinOpenDue, &r.Open, &r.Overdue, &r.InstallmentsOverdue, &r.DueSoon); err != nil {
-			return nil, fmt.Errorf("plan scan: %w", err)
+		r, err := scanPlanRow(rows, tenant)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// PlanStream is one query for the whole run, read as it arrives: the
+// enrolment rows only (the debts' figures are PlanFacts', per chunk, in
+// the workers). The daily run takes the due enrolments from the due index
+// (next_check leading: never checked, and come, are two ranges of it) and
+// sorts them by debtor, a sort of the due set only; the full pass walks
+// the plan index, already in debtor order. Chunks end at a debtor boundary
+// so that a debtor's enrolments are decided together (caps).
+func (db *DB) PlanStream(ctx context.Context, tenant domain.TenantID, day date.Date, full bool, n int, fn func([]store.PlanRow) error) error {
+	if n <= 0 {
+		n = 5000
+	}
+	const cols = `SELECT id, journey_id, version_id, debtor_id, debt_id, variant, anchor_kind, anchor_date, recurrence, score, agreement, promised_until, wants_person FROM journey_enrolments `
+	q, args := cols+`WHERE tenant_id = ? AND state = 'active' ORDER BY debtor_id, id`, []any{tenant}
+	if !full {
+		q, args = cols+`WHERE tenant_id = ? AND state = 'active' AND (next_check IS NULL OR next_check <= ?) ORDER BY debtor_id, id`, []any{tenant, day}
+	}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
+	if err != nil {
+		return fmt.Errorf("plan stream: %w", err)
+	}
+	defer rows.Close()
+	batch := make([]store.PlanRow, 0, n)
+	for rows.Next() {
+		r := store.PlanRow{Enrolment: store.Enrolment{TenantID: tenant, State: store.EnrolActive}}
+		if err := rows.Scan(&r.ID, &r.JourneyID, &r.VersionID, &r.DebtorID, &r.DebtID, &r.Variant, &r.AnchorKind, &r.AnchorDate, &r.Recurrence, &r.Score, &r.Agreement, &r.PromisedUntil, &r.WantsPerson); err != nil {
+			return fmt.Errorf("plan stream: %w", err)
+		}
+		if len(batch) >= n && batch[len(batch)-1].DebtorID != r.DebtorID {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			batch = make([]store.PlanRow, 0, n)
+		}
+		batch = append(batch, r)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("plan stream: %w", err)
+	}
+	if len(batch) > 0 {
+		return fn(batch)
+	}
+	return nil
+}
+
+// PlanFacts reads the rows' debts and open-installment aggregates in one
+// query. PostgreSQL gets the debt ids as one array parameter and a
+// lateral aggregate, which keeps it on the installments' key for each debt
+// (left to itself, with a long key list, it may hash the whole table);
+// SQLite gets a literal IN list and groups in the key's order.
+func (db *DB) PlanFacts(ctx context.Context, tenant domain.TenantID, day date.Date, rs []store.PlanRow) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	byDebt := make(map[int64][]int, len(rs))
+	ids := make([]int64, 0, len(rs))
+	for i := range rs {
+		if _, ok := byDebt[rs[i].DebtID]; !ok {
+			ids = append(ids, rs[i].DebtID)
+		}
+		byDebt[rs[i].DebtID] = append(byDebt[rs[i].DebtID], i)
+	}
+	const aggs = `MIN(i.due_date),
+	  CAST(COALESCE(SUM(i.amount - i.paid), 0) AS BIGINT),
+	  CAST(COALESCE(SUM(CASE WHEN i.due_date < ? THEN i.amount - i.paid END), 0) AS BIGINT),
+	  COUNT(CASE WHEN i.due_date < ? THEN 1 END),
+	  CAST(COALESCE(SUM(CASE WHEN i.due_date <= ? THEN i.amount - i.paid END), 0) AS BIGINT)`
+	var q string
+	var args []any
+	if db.pg {
+		q = `SELECT d.id, d.status, d.delay_reason, d.product, d.contract_number, d.portfolio_id, a.*
+		FROM unnest($5::bigint[]) k(id) JOIN debts d ON d.tenant_id = $4 AND d.id = k.id
+		CROSS JOIN LATERAL (SELECT MIN(i.due_date),
+		    CAST(COALESCE(SUM(i.amount - i.paid), 0) AS BIGINT),
+		    CAST(COALESCE(SUM(CASE WHEN i.due_date < $1 THEN i.amount - i.paid END), 0) AS BIGINT),
+		    COUNT(CASE WHEN i.due_date < $2 THEN 1 END),
+		    CAST(COALESCE(SUM(CASE WHEN i.due_date <= $3 THEN i.amount - i.paid END), 0) AS BIGINT)
+		  FROM installments i WHERE i.tenant_id = d.tenant_id AND i.debt_id = d.id AND ` + openCase + `) a`
+		args = []any{day, day, day.AddDays(10), tenant, ids}
+	} else {
+		q = `SELECT d.id, MAX(d.status), MAX(d.delay_reason), MAX(d.product), MAX(d.contract_number), MAX(d.portfolio_id), ` + aggs + `
+		FROM debts d LEFT JOIN installments i ON i.tenant_id = d.tenant_id AND i.debt_id = d.id AND ` + openCase + `
+		WHERE d.id IN (` + idList(ids) + `) AND +d.tenant_id = ? GROUP BY d.id`
+		args = []any{day, day, day.AddDays(10), tenant}
+		q = db.Rebind(q)
+	}
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("plan facts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f store.PlanRow
+		if err := rows.Scan(&f.DebtID, &f.DebtStatus, &f.DelayReason, &f.Product, &f.Contract, &f.PortfolioID, &f.MinOpenDue, &f.Open, &f.Overdue, &f.InstallmentsOverdue, &f.DueSoon); err != nil {
+			return fmt.Errorf("plan facts: %w", err)
+		}
+		for _, i := range byDebt[f.DebtID] {
+			r := &rs[i]
+			r.DebtStatus, r.DelayReason, r.Product, r.Contract, r.PortfolioID = f.DebtStatus, f.DelayReason, f.Product, f.Contract, f.PortfolioID
+			r.MinOpenDue, r.Open, r.Overdue, r.InstallmentsOverdue, r.DueSoon = f.MinOpenDue, f.Open, f.Overdue, f.InstallmentsOverdue, f.DueSoon
+		}
+	}
+	return rows.Err()
 }
 
 func (db *DB) PlanDebtors(ctx context.Context, tenant domain.TenantID, ids []int64) (map[int64]*store.PlanDebtor, error) {
@@ -443,9 +588,10 @@ func (db *DB) PlanDebtors(ctx context.Context, tenant domain.TenantID, ids []int
 		return out, nil
 	}
 	for start := 0; start < len(ids); start += 5000 {
-		list := idList(ids[start:min(start+5000, len(ids))])
+		chunk := ids[start:min(start+5000, len(ids))]
+		var args []any
 		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT b.id, b.name, b.kind, b.locale, b.time_zone, b.uf, b.municipality, b.country, b.street, b.number, b.city, b.cep, b.bankrupt, b.deceased, b.represented
-		  FROM debtors b WHERE b.id IN (`+list+`) AND +b.tenant_id = ?`), tenant)
+		  FROM debtors b WHERE `+db.idsIn("b.id", chunk, &args)+` AND +b.tenant_id = ?`), append(args, tenant)...)
 		if err != nil {
 			return nil, fmt.Errorf("plan debtors: %w", err)
 		}
@@ -465,7 +611,8 @@ func (db *DB) PlanDebtors(ctx context.Context, tenant domain.TenantID, ids []int
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		rows, err = db.sql.QueryContext(ctx, db.Rebind(`SELECT id, debtor_id, kind, value, consent, preferred FROM contact_points WHERE tenant_id = ? AND debtor_id IN (`+list+`) ORDER BY debtor_id, preferred DESC, id`), tenant)
+		args = []any{tenant}
+		rows, err = db.sql.QueryContext(ctx, db.Rebind(`SELECT id, debtor_id, kind, value, consent, preferred FROM contact_points WHERE tenant_id = ? AND `+db.idsIn("debtor_id", chunk, &args)+` ORDER BY debtor_id, preferred DESC, id`), args...)
 		if err != nil {
 			return nil, fmt.Errorf("plan contacts: %w", err)
 		}
@@ -515,15 +662,17 @@ func (db *DB) PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs
 	}
 	const cols = `SELECT id, debtor_id, enrolment_id, step_id, anchor_date, channel, status, due_at, sent_at FROM attempts WHERE tenant_id = ? AND `
 	for start := 0; start < len(debtorIDs); start += 5000 {
-		list := idList(debtorIDs[start:min(start+5000, len(debtorIDs))])
-		if err := scan(cols+`debtor_id IN (`+list+`) AND status <> 'cancelled' AND due_at >= ?`, []any{tenant, since.UTC()}, func(h store.PlanHistory) { hist = append(hist, h) }); err != nil {
+		args := []any{tenant}
+		in := db.idsIn("debtor_id", debtorIDs[start:min(start+5000, len(debtorIDs))], &args)
+		if err := scan(cols+in+` AND status <> 'cancelled' AND due_at >= ?`, append(args, since.UTC()), func(h store.PlanHistory) { hist = append(hist, h) }); err != nil {
 			return nil, nil, err
 		}
 	}
 	key := func(_ int64, step string, anchor date.Date) string { return OutcomeKey(step, anchor) }
 	for start := 0; start < len(enrolmentIDs); start += 5000 {
-		list := idList(enrolmentIDs[start:min(start+5000, len(enrolmentIDs))])
-		if err := scan(cols+`enrolment_id IN (`+list+`)`, []any{tenant}, func(h store.PlanHistory) {
+		args := []any{tenant}
+		in := db.idsIn("enrolment_id", enrolmentIDs[start:min(start+5000, len(enrolmentIDs))], &args)
+		if err := scan(cols+in, args, func(h store.PlanHistory) {
 			m := outcomes[h.EnrolmentID]
 			if m == nil {
 				m = map[string]string{}
@@ -543,7 +692,7 @@ func (db *DB) PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs
 		}); err != nil {
 			return nil, nil, err
 		}
-		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT enrolment_id, step_id, anchor_date, outcome FROM journey_outcomes WHERE tenant_id = ? AND enrolment_id IN (`+list+`)`), tenant)
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT enrolment_id, step_id, anchor_date, outcome FROM journey_outcomes WHERE tenant_id = ? AND `+in), args...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("plan outcomes: %w", err)
 		}
@@ -584,46 +733,149 @@ func betterOutcome(a, b string) string {
 
 var linkCols = []string{"tenant_id", "token", "debtor_id", "enrolment_id", "step_id", "anchor_date", "target", "created_at"}
 
+var attemptPlanCols = []string{"tenant_id", "debtor_id", "debt_id", "enrolment_id", "step_id", "anchor_date", "channel", "template", "variant", "payload", "status", "due_at", "decision", "policy_ver", "last_error", "created_at"}
+
+// PlanWrite writes in one transaction. On PostgreSQL each of its three
+// statements takes its rows as array parameters (unnest): one round trip
+// and no statement text per row, and unlike COPY it keeps ON CONFLICT,
+// which is what makes planning idempotent. On SQLite, prepared single-row
+// statements: no multi-thousand-parameter statement to parse per batch.
 func (db *DB) PlanWrite(ctx context.Context, tenant domain.TenantID, as []store.Attempt, links []store.TrackedLink, next map[date.Date][]int64) (int, error) {
 	inserted := 0
 	at := now()
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
-		inserted = 0
-		for day, ids := range next {
-			for start := 0; start < len(ids); start += 5000 {
-				// "+tenant_id" keeps SQLite off the tenant indexes (it would
-				// walk every enrolment of the tenant); the key does the work.
-				if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE journey_enrolments SET next_check = ? WHERE id IN (`+idList(ids[start:min(start+5000, len(ids))])+`) AND +tenant_id = ?`), day, tenant); err != nil {
-					return fmt.Errorf("next check: %w", err)
-				}
-			}
+		var err error
+		if db.pg {
+			inserted, err = db.planWritePG(ctx, tx, tenant, as, links, next, at)
+		} else {
+			inserted, err = db.planWriteSQLite(ctx, tx, tenant, as, links, next, at)
 		}
-		// Links first, under the same key as their attempts: a second
-		// planner loses both inserts together, so an attempt's payload
-		// always names the token that was stored.
-		if err := db.insertMany(ctx, tx, "journey_links", linkCols, len(links), func(i int) []any {
-			l := links[i]
-			return []any{tenant, l.Token, l.DebtorID, l.EnrolmentID, l.StepID, l.AnchorDate, l.Target, at}
-		}, "ON CONFLICT DO NOTHING", nil); err != nil {
-			return err
-		}
-		return db.insertMany(ctx, tx, "attempts",
-			[]string{"tenant_id", "debtor_id", "debt_id", "enrolment_id", "step_id", "anchor_date", "channel", "template", "variant", "payload", "status", "due_at", "decision", "policy_ver", "last_error", "created_at"},
-			len(as), func(i int) []any {
-				a := as[i]
-				st := a.Status
-				if st == "" {
-					st = store.AttemptPlanned
-				}
-				return []any{tenant, a.DebtorID, a.DebtID, a.EnrolmentID, a.StepID, a.AnchorDate, a.Channel, a.Template, a.Variant, nullJSON(a.Payload), string(st), a.DueAt.UTC(), nullJSON(a.Decision), a.PolicyVer, a.LastError, at}
-			}, "ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING RETURNING id", func(r *sql.Rows) error {
-				var id int64
-				inserted++
-				return r.Scan(&id)
-			})
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("plan write: %w", err)
+	}
+	return inserted, nil
+}
+
+func dateText(d date.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func (db *DB) planWritePG(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, as []store.Attempt, links []store.TrackedLink, next map[date.Date][]int64, at time.Time) (int, error) {
+	if len(next) > 0 {
+		var ids []int64
+		var days []string
+		for d, es := range next {
+			for _, id := range es {
+				ids, days = append(ids, id), append(days, dateText(d))
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE journey_enrolments e SET next_check = NULLIF(u.d, '')::date
+		  FROM unnest($1::bigint[], $2::text[]) u(id, d) WHERE e.id = u.id AND e.tenant_id = $3`, ids, days, tenant); err != nil {
+			return 0, fmt.Errorf("next check: %w", err)
+		}
+	}
+	// Links first, under the same key as their attempts: a second planner
+	// loses both inserts together, so an attempt's payload always names
+	// the token that was stored.
+	if len(links) > 0 {
+		n := len(links)
+		tok, step, anchor, target := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		debtor, enrol := make([]int64, n), make([]int64, n)
+		for i, l := range links {
+			tok[i], step[i], anchor[i], target[i], debtor[i], enrol[i] = l.Token, l.StepID, dateText(l.AnchorDate), l.Target, l.DebtorID, l.EnrolmentID
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO journey_links (tenant_id, token, debtor_id, enrolment_id, step_id, anchor_date, target, created_at)
+		  SELECT $1, u.tok, u.debtor, u.enrol, u.step, NULLIF(u.anchor, '')::date, u.target, $8
+		  FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[]) u(tok, debtor, enrol, step, anchor, target)
+		  ON CONFLICT DO NOTHING`, tenant, tok, debtor, enrol, step, anchor, target, at); err != nil {
+			return 0, fmt.Errorf("insert into journey_links: %w", err)
+		}
+	}
+	if len(as) == 0 {
+		return 0, nil
+	}
+	n := len(as)
+	debtor, debt, enrol := make([]int64, n), make([]int64, n), make([]int64, n)
+	step, anchor, channel, template, variant, payload, status, decision, pol, lastErr := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	due := make([]time.Time, n)
+	for i, a := range as {
+		st := a.Status
+		if st == "" {
+			st = store.AttemptPlanned
+		}
+		debtor[i], debt[i], enrol[i] = a.DebtorID, a.DebtID, a.EnrolmentID
+		step[i], anchor[i], channel[i], template[i], variant[i] = a.StepID, dateText(a.AnchorDate), a.Channel, a.Template, a.Variant
+		payload[i], status[i], decision[i], pol[i], lastErr[i] = string(a.Payload), string(st), string(a.Decision), a.PolicyVer, a.LastError
+		due[i] = a.DueAt.UTC()
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO attempts (`+strings.Join(attemptPlanCols, ", ")+`)
+	  SELECT $1, u.debtor, u.debt, u.enrol, u.step, NULLIF(u.anchor, '')::date, u.channel, u.template, u.variant, NULLIF(u.payload, ''), u.status, u.due, NULLIF(u.decision, ''), u.pol, u.err, $16
+	  FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::text[], $15::text[])
+	    u(debtor, debt, enrol, step, anchor, channel, template, variant, payload, status, due, decision, pol, err)
+	  ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING`,
+		tenant, debtor, debt, enrol, step, anchor, channel, template, variant, payload, status, due, decision, pol, lastErr, at)
+	if err != nil {
+		return 0, fmt.Errorf("insert into attempts: %w", err)
+	}
+	k, err := res.RowsAffected()
+	return int(k), err
+}
+
+func (db *DB) planWriteSQLite(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, as []store.Attempt, links []store.TrackedLink, next map[date.Date][]int64, at time.Time) (int, error) {
+	if len(next) > 0 {
+		// "+tenant_id" keeps SQLite on the key, off the tenant indexes.
+		up, err := tx.PrepareContext(ctx, `UPDATE journey_enrolments SET next_check = ? WHERE id = ? AND +tenant_id = ?`)
+		if err != nil {
+			return 0, fmt.Errorf("next check: %w", err)
+		}
+		defer up.Close()
+		for d, ids := range next {
+			for _, id := range ids {
+				if _, err := up.ExecContext(ctx, d, id, tenant); err != nil {
+					return 0, fmt.Errorf("next check: %w", err)
+				}
+			}
+		}
+	}
+	if len(links) > 0 {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO journey_links (`+strings.Join(linkCols, ", ")+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return 0, fmt.Errorf("insert into journey_links: %w", err)
+		}
+		defer ins.Close()
+		for _, l := range links {
+			if _, err := ins.ExecContext(ctx, tenant, l.Token, l.DebtorID, l.EnrolmentID, l.StepID, l.AnchorDate, l.Target, at); err != nil {
+				return 0, fmt.Errorf("insert into journey_links: %w", err)
+			}
+		}
+	}
+	if len(as) == 0 {
+		return 0, nil
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO attempts (`+strings.Join(attemptPlanCols, ", ")+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	  ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING`)
+	if err != nil {
+		return 0, fmt.Errorf("insert into attempts: %w", err)
+	}
+	defer ins.Close()
+	inserted := 0
+	for _, a := range as {
+		st := a.Status
+		if st == "" {
+			st = store.AttemptPlanned
+		}
+		res, err := ins.ExecContext(ctx, tenant, a.DebtorID, a.DebtID, a.EnrolmentID, a.StepID, a.AnchorDate, a.Channel, a.Template, a.Variant, nullJSON(a.Payload), string(st), a.DueAt.UTC(), nullJSON(a.Decision), a.PolicyVer, a.LastError, at)
+		if err != nil {
+			return 0, fmt.Errorf("insert into attempts: %w", err)
+		}
+		if k, _ := res.RowsAffected(); k > 0 {
+			inserted++
+		}
 	}
 	return inserted, nil
 }
