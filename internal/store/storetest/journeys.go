@@ -124,6 +124,39 @@ func RunJourneys(t *testing.T, s JourneyStore) {
 		if rows, _ := s.PlanScan(ctx, other.Tenant, 0, upto, asOf, false); len(rows) != 0 {
 			t.Errorf("other tenant scan: %d rows", len(rows))
 		}
+		// The stream gives the same enrolments in chunks that never split
+		// a debtor (chunk size 1 here), and PlanFacts the same figures as
+		// the scan's joins.
+		var streamed []store.PlanRow
+		err = s.PlanStream(ctx, f.Tenant, asOf, false, 1, func(chunk []store.PlanRow) error {
+			if len(streamed) > 0 && chunk[0].DebtorID == streamed[len(streamed)-1].DebtorID {
+				t.Errorf("a debtor split across chunks: %d", chunk[0].DebtorID)
+			}
+			for _, r := range chunk[1:] {
+				if r.DebtorID != chunk[0].DebtorID {
+					t.Errorf("a chunk past its size holds another debtor")
+				}
+			}
+			if err := s.PlanFacts(ctx, f.Tenant, asOf, chunk); err != nil {
+				return err
+			}
+			streamed = append(streamed, chunk...)
+			return nil
+		})
+		if err != nil || len(streamed) != len(rows) {
+			t.Fatalf("stream: %d rows, %v", len(streamed), err)
+		}
+		for i := range rows {
+			if streamed[i] != rows[i] {
+				t.Errorf("stream row %d: %+v, scan: %+v", i, streamed[i], rows[i])
+			}
+		}
+		if err := s.PlanStream(ctx, other.Tenant, asOf, true, 10, func(c []store.PlanRow) error {
+			t.Errorf("other tenant streamed %d rows", len(c))
+			return nil
+		}); err != nil {
+			t.Error(err)
+		}
 		ds, err := s.PlanDebtors(ctx, f.Tenant, []int64{rows[0].DebtorID})
 		if err != nil || ds[rows[0].DebtorID] == nil || len(ds[rows[0].DebtorID].Contacts) == 0 {
 			t.Errorf("plan debtors: %+v %v", ds, err)
@@ -162,6 +195,21 @@ func RunJourneys(t *testing.T, s JourneyStore) {
 		}
 		if rows, _ := s.PlanScan(ctx, f.Tenant, r.DebtorID-1, r.DebtorID, asOf, true); len(rows) == 0 || rows[0].ID != r.ID {
 			t.Errorf("full scan lacks the enrolment: %+v", rows)
+		}
+		streamIDs := func(day date.Date, full bool) map[int64]bool {
+			ids := map[int64]bool{}
+			if err := s.PlanStream(ctx, f.Tenant, day, full, 100, func(c []store.PlanRow) error {
+				for _, x := range c {
+					ids[x.ID] = true
+				}
+				return nil
+			}); err != nil {
+				t.Error(err)
+			}
+			return ids
+		}
+		if streamIDs(asOf, false)[r.ID] || !streamIDs(asOf.AddDays(3), false)[r.ID] || !streamIDs(asOf, true)[r.ID] {
+			t.Errorf("stream ignores the next check: not due %v, due %v, full %v", streamIDs(asOf, false), streamIDs(asOf.AddDays(3), false), streamIDs(asOf, true))
 		}
 		key := "a@" + r.MinOpenDue.String()
 		if outs[r.ID][key] != "planned" {
