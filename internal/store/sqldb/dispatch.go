@@ -84,7 +84,10 @@ func (db *DB) ClaimAttempts(ctx context.Context, c store.Claim) ([]store.Claimed
 	}
 	var err error
 	if db.pg {
-		err = db.claimPostgres(ctx, c, now, until, scan)
+		err = db.claimPostgres(ctx, c, now, until, func(rows *sql.Rows) error {
+			out = out[:0]
+			return scan(rows)
+		})
 	} else {
 		err = db.Tx(ctx, func(tx *sql.Tx) error {
 			out = out[:0]
@@ -113,13 +116,19 @@ var claimParts = [...]struct{ where, order string }{
 	{"status = 'planned' AND due_at <= ?", "due_at"},
 }
 
-// claimPostgres claims in one statement that commits on its own: the
-// three sets are locked with SKIP LOCKED (other claimers take other rows
-// without waiting) and chained by UNION ALL under one LIMIT, so that a
-// later set is read only for what the earlier ones left of the batch. The
-// chosen ids go through an array so that the update finds its rows by
-// primary key (a join or IN on the subquery let the planner scan the
-// whole table).
+// claimPostgres claims in one statement: the three sets are locked with
+// SKIP LOCKED (other claimers take other rows without waiting) and chained
+// by UNION ALL under one LIMIT, so that a later set is read only for what
+// the earlier ones left of the batch. The chosen ids go through an array
+// so that the update finds its rows by primary key (a join or IN on the
+// subquery let the planner scan the whole table).
+//
+// The statement has one right plan whatever the statistics say: each set
+// read in index order and stopped at the limit. Right after a large plan
+// (a million attempts inserted, not yet analyzed) the planner estimates a
+// handful of due rows and prefers a bitmap scan and a sort, which reads
+// every due attempt on each claim; sorting is therefore switched off for
+// the claim's transaction.
 func (db *DB) claimPostgres(ctx context.Context, c store.Claim, now, until time.Time, scan func(*sql.Rows) error) error {
 	var sub []string
 	for i, p := range claimParts {
@@ -129,11 +138,16 @@ func (db *DB) claimPostgres(ctx context.Context, c store.Claim, now, until time.
 	q := `UPDATE attempts SET status = 'sending', lease_token = $1, lease_until = $2, tries = tries + 1
 	  WHERE id = ANY(ARRAY(` + strings.Join(sub, " UNION ALL ") + ` LIMIT $5))
 	  RETURNING tenant_id, lease_token, ` + attemptCols
-	rows, err := db.sql.QueryContext(ctx, q, c.Token, until, now, c.Channels, c.Limit)
-	if err != nil {
-		return err
-	}
-	return scan(rows)
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('enable_sort', 'off', true)`); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, q, c.Token, until, now, c.Channels, c.Limit)
+		if err != nil {
+			return err
+		}
+		return scan(rows)
+	})
 }
 
 // claimSQLite claims set by set inside the one writer's transaction.
@@ -193,6 +207,15 @@ func (db *DB) SettleAttempts(ctx context.Context, tenant domain.TenantID, token 
 					dues[i] = &t
 				}
 			}
+			// One plan whatever the statistics: a nested loop over the
+			// batch, each row found by primary key. The status, tenant and
+			// token tests sit in a CASE so that no index can serve them:
+			// with stale statistics (few rows "sending" as last analyzed)
+			// the planner otherwise intersects the in-flight rows with
+			// every row of the tenant on each settle.
+			if _, err := tx.ExecContext(ctx, `SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`); err != nil {
+				return err
+			}
 			rows, err := tx.QueryContext(ctx, `UPDATE attempts a SET status = v.status,
 				due_at = COALESCE(v.due_at, a.due_at),
 				provider_ref = CASE WHEN v.ref <> '' THEN v.ref ELSE a.provider_ref END,
@@ -202,7 +225,7 @@ func (db *DB) SettleAttempts(ctx context.Context, tenant domain.TenantID, token 
 				tries = CASE WHEN v.status IN ('planned', 'held') THEN a.tries - 1 ELSE a.tries END,
 				lease_token = '', lease_until = NULL
 			  FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS v(id, status, due_at, ref, err, dec)
-			  WHERE a.tenant_id = $8 AND a.id = v.id AND a.status = 'sending' AND a.lease_token = $9
+			  WHERE a.id = v.id AND CASE WHEN a.status = 'sending' THEN a.tenant_id = $8 AND a.lease_token = $9 ELSE false END
 			  RETURNING a.id`, now, ids, sts, dues, refs, errs, decs, tenant, token)
 			if err != nil {
 				return err
@@ -668,7 +691,10 @@ func (db *DB) SendDecision(ctx context.Context, tenant domain.TenantID, id int64
 }
 
 func (db *DB) ExtendLease(ctx context.Context, tenant domain.TenantID, token string, until time.Time) (int, error) {
-	res, err := db.Exec(ctx, `UPDATE attempts SET lease_until = ? WHERE tenant_id = ? AND status = 'sending' AND lease_token = ?`, until.UTC(), tenant, token)
+	// Only the in-flight rows (status sending) are looked at; the tenant
+	// test sits in a CASE so that stale statistics cannot make the planner
+	// walk a tenant-led index over all the tenant's attempts.
+	res, err := db.Exec(ctx, `UPDATE attempts SET lease_until = ? WHERE status = 'sending' AND CASE WHEN tenant_id = ? THEN lease_token = ? ELSE 0 = 1 END`, until.UTC(), tenant, token)
 	if err != nil {
 		return 0, fmt.Errorf("extend lease of tenant %d: %w", tenant, err)
 	}
