@@ -105,10 +105,9 @@ func (t *textBuf) flush() {
 	t.reset()
 }
 
-// digits8 parses 8 ASCII digits at once (SWAR, little-endian); ok is false
+// swar8 parses the 8 ASCII digits packed little-endian in x; ok is false
 // if any byte is not a digit.
-func digits8(b []byte) (uint64, bool) {
-	x := binary.LittleEndian.Uint64(b)
+func swar8(x uint64) (uint64, bool) {
 	// Every high nibble must be 3 and every byte + 6 must stay below 0x40.
 	if (x&0xF0F0F0F0F0F0F0F0)|(((x+0x0606060606060606)&0xF0F0F0F0F0F0F0F0)>>4) != 0x3333333333333333 {
 		return 0, false
@@ -120,9 +119,13 @@ func digits8(b []byte) (uint64, bool) {
 	return x, true
 }
 
+// digits8 parses b[:8].
+func digits8(b []byte) (uint64, bool) { return swar8(binary.LittleEndian.Uint64(b)) }
+
 // parseDigits reads b if it is all digits (the common case); ok is false
 // otherwise, and the caller takes the slow path that allows leading blanks
-// and names the bad character.
+// and names the bad character. Fields of eight digits or more are read
+// eight at a time, the first len%8 digits padded with zeros in front.
 func parseDigits(b []byte) (int64, bool) {
 	if len(b) < 8 {
 		var n uint64
@@ -135,27 +138,24 @@ func parseDigits(b []byte) (int64, bool) {
 		return int64(n), true
 	}
 	var n uint64
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
+	i := len(b) % 8
+	if i > 0 {
+		x := binary.LittleEndian.Uint64(b)
+		v, ok := swar8(x<<(64-8*i) | 0x3030303030303030>>(8*i))
+		if !ok {
+			return 0, false
+		}
+		n = v
+	}
+	for ; i < len(b); i += 8 {
 		v, ok := digits8(b[i:])
 		if !ok {
 			return 0, false
 		}
 		n = n*100_000_000 + v
 	}
-	if r := len(b) - i; r > 0 {
-		// The last r digits: read the last eight bytes, which overlap
-		// 8-r digits already counted, and take those out of n.
-		v, ok := digits8(b[len(b)-8:])
-		if !ok {
-			return 0, false
-		}
-		n = n/pow10[8-r]*100_000_000 + v
-	}
 	return int64(n), true
 }
-
-var pow10 = [...]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000}
 
 // num reads a numeric field; blanks count as zero (banks leave unused
 // numeric fields blank as often as zeroed).

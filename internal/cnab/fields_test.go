@@ -2,7 +2,9 @@ package cnab
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"strconv"
@@ -115,4 +117,26 @@ func (s *switching) ReadAt(p []byte, off int64) (int, error) {
 		return n, io.EOF
 	}
 	return n, nil
+}
+
+// The file ID is the SHA-256 of the lines with LF terminators, whether
+// hashed in place (small files) or on another goroutine (large ones).
+func TestFileIDSmallAndLarge(t *testing.T) {
+	for _, n := range []int{3, 5000} {
+		f := validReturn240(t, "341", n)
+		lf := bytes.ReplaceAll(f, []byte("\r\n"), []byte("\n"))
+		if !bytes.HasSuffix(lf, []byte("\n")) {
+			lf = append(lf, '\n')
+		}
+		want := fmt.Sprintf("%x", sha256.Sum256(lf))
+		for name, b := range map[string][]byte{"CRLF": f, "LF": lf} {
+			info, err := Validate(bytes.NewReader(b), Options{})
+			if err != nil || info.ID != want {
+				t.Errorf("%d records, %s: id %s, want %s (%v)", n, name, info.ID, want, err)
+			}
+		}
+		if len(lf) < hashAsync && n > 3 {
+			t.Errorf("%d records (%d bytes) do not reach the concurrent hashing", n, len(lf))
+		}
+	}
 }

@@ -40,8 +40,8 @@ type lineReader struct {
 	rerr     error
 	no       int
 	blankAt  int
-	h        hash.Hash // SHA-256 of the content (FileInfo.ID); nil when not wanted
-	hashFrom int       // buf[hashFrom:hashTo] is content not yet written to h
+	h        *hasher // SHA-256 of the content (FileInfo.ID); nil when not wanted
+	hashFrom int     // buf[hashFrom:hashTo] is content not yet written to h
 	hashTo   int
 	crc      uint32 // CRC-32C of the bytes read: Process's check that pass 2 read what pass 1 validated
 }
@@ -62,12 +62,15 @@ var buffers = sync.Pool{New: func() any { b := make([]byte, bufSize); return &b 
 func newLineReader(r io.Reader, withID bool) *lineReader {
 	lr := &lineReader{r: r, buf: *buffers.Get().(*[]byte)}
 	if withID {
-		lr.h = sha256.New()
+		lr.h = newHasher()
 	}
 	return lr
 }
 
 func (lr *lineReader) release() {
+	if lr.h != nil {
+		lr.h.stop()
+	}
 	if len(lr.buf) == bufSize { // not one grown for an overlong line
 		b := lr.buf
 		buffers.Put(&b)
@@ -178,8 +181,81 @@ func (lr *lineReader) id() string {
 		return ""
 	}
 	lr.flushHash()
-	return hex.EncodeToString(lr.h.Sum(nil))
+	return hex.EncodeToString(lr.h.sum())
 }
+
+// hasher computes SHA-256, on another goroutine once the file proves
+// large: hashing costs about as much as the rest of the validation pass,
+// and with a second core the two overlap. Writes are then copied into
+// chunks handed to the goroutine. Small files are hashed in place (a
+// goroutine would cost them more than it saves).
+type hasher struct {
+	h       hash.Hash
+	written int
+	cur     *[]byte
+	ch      chan *[]byte // nil until the goroutine runs
+	done    chan struct{}
+	sums    []byte
+}
+
+const (
+	hashChunk = 128 << 10
+	hashAsync = 1 << 20 // bytes hashed in place before going concurrent
+)
+
+var hashChunks = sync.Pool{New: func() any { b := make([]byte, 0, hashChunk); return &b }}
+
+func newHasher() *hasher { return &hasher{h: sha256.New()} }
+
+func (hs *hasher) Write(b []byte) {
+	if hs.ch == nil {
+		hs.h.Write(b)
+		if hs.written += len(b); hs.written >= hashAsync {
+			hs.ch, hs.done = make(chan *[]byte, 8), make(chan struct{})
+			go func() {
+				defer close(hs.done)
+				for c := range hs.ch {
+					hs.h.Write(*c)
+					*c = (*c)[:0]
+					hashChunks.Put(c)
+				}
+			}()
+		}
+		return
+	}
+	for len(b) > 0 {
+		if hs.cur == nil {
+			hs.cur = hashChunks.Get().(*[]byte)
+		}
+		c := *hs.cur
+		n := min(len(b), cap(c)-len(c))
+		*hs.cur = append(c, b[:n]...)
+		b = b[n:]
+		if len(*hs.cur) == cap(*hs.cur) {
+			hs.ch <- hs.cur
+			hs.cur = nil
+		}
+	}
+}
+
+// sum waits for the goroutine, if any, and returns the hash.
+func (hs *hasher) sum() []byte {
+	if hs.sums == nil {
+		if hs.ch != nil {
+			if hs.cur != nil {
+				hs.ch <- hs.cur
+				hs.cur = nil
+			}
+			close(hs.ch)
+			<-hs.done
+		}
+		hs.sums = hs.h.Sum(nil)
+	}
+	return hs.sums
+}
+
+// stop ends the goroutine whether or not the hash was asked for.
+func (hs *hasher) stop() { hs.sum() }
 
 func checkLength(l line, want int) error {
 	if len(l.b) == want {
