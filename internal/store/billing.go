@@ -144,7 +144,8 @@ type Incoming struct {
 // ChargeMatch is a charge found for an incoming payment, with what its
 // installment (or agreement installment: RefKind RefAgreementInstallment,
 // Contract "ACORDO-<agreement id>", Number the installment's number) still
-// owes at match time.
+// owes at match time. Of the charge, what matching needs is read: not its
+// due date, barcode, linha digitável, BR Code, location or times.
 type ChargeMatch struct {
 	Charge
 	Open              money.Money
