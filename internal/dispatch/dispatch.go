@@ -114,6 +114,8 @@ type Dispatcher struct {
 	stats    Stats
 	limits   map[domain.TenantID]map[string]float64
 	limitsAt time.Time
+	// limitsReading is set while one loop reads the limits.
+	limitsReading bool
 }
 
 // New checks o and returns a dispatcher.
@@ -409,7 +411,7 @@ func (d *Dispatcher) decide(ctx context.Context, tenant domain.TenantID, w *work
 			return
 		}
 	}
-	if paused[fmt.Sprintf("%d/%s/%s", tenant, store.PauseChannel, a.Channel)] || (w.p.Journey != "" && paused[fmt.Sprintf("%d/%s/%s", tenant, store.PauseJourney, w.p.Journey)]) {
+	if len(paused) > 0 && (paused[fmt.Sprintf("%d/%s/%s", tenant, store.PauseChannel, a.Channel)] || (w.p.Journey != "" && paused[fmt.Sprintf("%d/%s/%s", tenant, store.PauseJourney, w.p.Journey)])) {
 		w.out.Status = store.AttemptHeld
 		return
 	}
@@ -588,25 +590,32 @@ func (d *Dispatcher) limit(ctx context.Context, tenant domain.TenantID, ws []*wo
 	}
 }
 
-// limitsFor returns the tenant's bucket rates, read at most once a second.
+// limitsFor returns the tenant's bucket rates, read at most once a second
+// (by one loop; the others keep using the last read meanwhile).
 func (d *Dispatcher) limitsFor(ctx context.Context, tenant domain.TenantID, now time.Time) map[string]float64 {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.limits == nil || time.Since(d.limitsAt) > time.Second {
-		ls, err := d.s.Limits(ctx, 0)
-		if err != nil {
-			d.o.Log.Error("dispatch: read rate limits", "err", err)
-			return d.limits[tenant]
-		}
-		d.limits = map[domain.TenantID]map[string]float64{}
-		for _, l := range ls {
-			if d.limits[l.TenantID] == nil {
-				d.limits[l.TenantID] = map[string]float64{}
-			}
-			d.limits[l.TenantID][l.Key] = l.Rate
-		}
-		d.limitsAt = time.Now()
+	if d.limits != nil && (d.limitsReading || time.Since(d.limitsAt) <= time.Second) {
+		defer d.mu.Unlock()
+		return d.limits[tenant]
 	}
+	d.limitsReading = true
+	d.mu.Unlock()
+	ls, err := d.s.Limits(ctx, 0)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.limitsReading = false
+	if err != nil {
+		d.o.Log.Error("dispatch: read rate limits", "err", err)
+		return d.limits[tenant]
+	}
+	d.limits = map[domain.TenantID]map[string]float64{}
+	for _, l := range ls {
+		if d.limits[l.TenantID] == nil {
+			d.limits[l.TenantID] = map[string]float64{}
+		}
+		d.limits[l.TenantID][l.Key] = l.Rate
+	}
+	d.limitsAt = time.Now()
 	return d.limits[tenant]
 }
 
@@ -631,7 +640,7 @@ func (d *Dispatcher) send(ctx context.Context, tenant domain.TenantID, ws []*wor
 
 func (d *Dispatcher) message(tenant domain.TenantID, w *work) channel.Message {
 	m := channel.Message{Channel: w.a.Channel, To: w.p.To, Locale: w.p.Locale, Template: w.a.Template, IdempotencyKey: w.p.IdempotencyKey,
-		Reference: fmt.Sprintf("rg-%d-a%d", tenant, w.a.ID)}
+		Reference: "rg-" + strconv.FormatInt(int64(tenant), 10) + "-a" + strconv.FormatInt(w.a.ID, 10)}
 	if m.IdempotencyKey == "" {
 		// Attempts made outside journeys: the attempt id is stable across tries.
 		m.IdempotencyKey = m.Reference
