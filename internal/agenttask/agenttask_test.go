@@ -168,3 +168,23 @@ func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// FuzzAttemptRef: a reference parses only in its canonical form, so what
+// parses formats back to the same text.
+func FuzzAttemptRef(f *testing.F) {
+	for _, s := range []string{"rg-1-a42", "rg-12-a1", "rg-0-a1", "rg-1-a", "rg--a1", "rg-+1-a2", "rg-1-a-2", "x", "rg-1-a01", "rg-99999999999999999999-a1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tenant, id, err := store.ParseAttemptRef(s)
+		if err != nil {
+			return
+		}
+		if tenant <= 0 || id <= 0 {
+			t.Fatalf("%q: tenant %d id %d", s, tenant, id)
+		}
+		if back := "rg-" + itoa(int64(tenant)) + "-a" + itoa(id); back != s {
+			t.Fatalf("%q parsed to %d/%d, formats as %q", s, tenant, id, back)
+		}
+	})
+}

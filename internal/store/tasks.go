@@ -27,20 +27,35 @@ const DebtPlaced domain.DebtStatus = "placed"
 // channel.Message, "rg-<tenant>-a<attempt id>" (docs/dispatch.md), so that
 // a channel writing into the store can find the attempt it is sending.
 func ParseAttemptRef(ref string) (domain.TenantID, int64, error) {
+	bad := fmt.Errorf("attempt reference %q: want rg-<tenant>-a<id>", ref)
 	rest, ok := strings.CutPrefix(ref, "rg-")
 	if !ok {
-		return 0, 0, fmt.Errorf("attempt reference %q: want rg-<tenant>-a<id>", ref)
+		return 0, 0, bad
 	}
 	t, a, ok := strings.Cut(rest, "-a")
 	if !ok {
-		return 0, 0, fmt.Errorf("attempt reference %q: want rg-<tenant>-a<id>", ref)
+		return 0, 0, bad
 	}
-	tenant, err1 := strconv.ParseInt(t, 10, 64)
-	id, err2 := strconv.ParseInt(a, 10, 64)
-	if err1 != nil || err2 != nil || tenant <= 0 || id <= 0 {
-		return 0, 0, fmt.Errorf("attempt reference %q: want rg-<tenant>-a<id>", ref)
+	tenant, ok1 := positive(t)
+	id, ok2 := positive(a)
+	if !ok1 || !ok2 {
+		return 0, 0, bad
 	}
 	return domain.TenantID(tenant), id, nil
+}
+
+// positive reads a canonical positive decimal (no sign, no leading zero).
+func positive(s string) (int64, bool) {
+	if s == "" || s[0] == '0' || len(s) > 18 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }
 
 // TaskStatus is where an agent task stands.
