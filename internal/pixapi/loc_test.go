@@ -235,6 +235,16 @@ func TestLocEndpoints(t *testing.T) {
 	if _, err := c.CreateCob(ctx, "regua000000000000000000000L3", pixapi.CobRequest{Loc: &pixapi.LocRef{ID: vloc.ID}, Valor: pixapi.CobValor{Original: 1}, Chave: ourKey}); problemName(err) != "CobOperacaoInvalida" {
 		t.Errorf("cob on a cobv location: %v", err)
 	}
+	due := time.Now().AddDate(0, 0, 20).Format("2006-01-02")
+	cv, err := c.CreateCobV(ctx, "regua000000000000000000000V1", pixapi.CobVRequest{Loc: &pixapi.LocRef{ID: vloc.ID},
+		Calendario: pixapi.CobVCalendario{DataDeVencimento: due}, Devedor: &pixapi.Devedor{CPF: "12345678909", Nome: "Fulano"},
+		Valor: pixapi.CobVValor{Original: 700}, Chave: ourKey})
+	if err != nil || cv.Loc == nil || cv.Loc.ID != vloc.ID {
+		t.Fatalf("cobv on its location: %+v %v", cv, err)
+	}
+	if got, err := w.verifier().Fetch(ctx, vloc.Location, pixapi.PayloadQuery{}); err != nil || got.TxID != cv.TxID || got.Amount() != 700 {
+		t.Errorf("cobv payload: %+v %v", got, err)
+	}
 	if _, err := c.GetLoc(ctx, 9999); !errors.Is(err, pixapi.ErrNotFound) {
 		t.Errorf("unknown loc: %v", err)
 	}
