@@ -170,6 +170,25 @@ func tasksList(ctx context.Context, env *cliEnv, args []string) error {
 		parts = append(parts, fmt.Sprintf("%s %d", s, by[s]))
 	}
 	fmt.Fprintf(env.stdout, "tasks: %s; due now %d\n", strings.Join(parts, ", "), due)
+	// The supervisor's view: the same by priority.
+	byPrio := map[int]map[store.TaskStatus]int{}
+	for _, c := range counts {
+		if byPrio[c.Priority] == nil {
+			byPrio[c.Priority] = map[store.TaskStatus]int{}
+		}
+		byPrio[c.Priority][c.Status] += c.Count
+	}
+	for prio := 1; prio <= 5; prio++ {
+		if m := byPrio[prio]; m != nil {
+			var ps []string
+			for _, s := range store.TaskStatuses {
+				if m[s] > 0 {
+					ps = append(ps, fmt.Sprintf("%s %d", s, m[s]))
+				}
+			}
+			fmt.Fprintf(env.stdout, "  priority %d: %s\n", prio, strings.Join(ps, ", "))
+		}
+	}
 	if len(ts) == 0 {
 		fmt.Fprintln(env.stdout, "no tasks")
 		return nil

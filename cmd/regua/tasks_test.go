@@ -200,7 +200,7 @@ func TestTaskCommands(t *testing.T) {
 		want []string
 	}{
 		{[]string{"tasks"}, 2, nil},
-		{[]string{"tasks", "list", "--db", path}, 0, []string{"open 1", "José da Conceição", "cobranca-padrao · d7-agent"}},
+		{[]string{"tasks", "list", "--db", path}, 0, []string{"open 1", "priority 2: open 1", "José da Conceição", "cobranca-padrao · d7-agent"}},
 		{[]string{"tasks", "list", "--db", path, "--status", "nope"}, 2, nil},
 		{[]string{"tasks", "next", "--db", path}, 2, nil},
 		{[]string{"tasks", "next", "--db", path, "--agent", "nobody@acme.test"}, 2, nil},
