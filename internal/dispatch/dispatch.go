@@ -495,7 +495,9 @@ func (d *Dispatcher) decide(ctx context.Context, tenant domain.TenantID, w *work
 		}
 	}
 	dec := policy.DecideDebt(pol, &pd, ch, strconv.FormatInt(a.DebtID, 10), hist[a.DebtorID], now)
-	w.dec, _ = json.Marshal(dec)
+	// Its own encoder, called directly: json.Marshal would parse the
+	// result again to validate and compact it.
+	w.dec, _ = dec.MarshalJSON()
 	w.out.Decision = w.dec
 	switch {
 	case dec.Allowed:
