@@ -20,11 +20,157 @@ import (
 
 var _ store.ReconcileStore = (*DB)(nil)
 
+// bookTx is a booking transaction that keeps its statements prepared on
+// SQLite: a batch runs the same 1,000-row INSERT, UPDATE … FROM (VALUES …)
+// and IN (…) statements several times, and SQLite parsed each one anew
+// (an eighth of the CPU of a large return file). Statements prepared on a
+// transaction close with it. PostgreSQL's driver caches prepared
+// statements by text already.
+type bookTx struct {
+	*sql.Tx
+	pg    bool
+	stmts map[string]*sql.Stmt
+}
+
+func (db *DB) bookTx(tx *sql.Tx) *bookTx {
+	return &bookTx{Tx: tx, pg: db.pg, stmts: map[string]*sql.Stmt{}}
+}
+
+func (t *bookTx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := t.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[q] = st
+	return st, nil
+}
+
+func (t *bookTx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if t.pg {
+		return t.ExecContext(ctx, q, args...)
+	}
+	st, err := t.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (t *bookTx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if t.pg {
+		return t.QueryContext(ctx, q, args...)
+	}
+	st, err := t.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// selectIn is DB.selectIn through the transaction's statements.
+func (db *DB) selectInTx(ctx context.Context, tx *bookTx, q string, fixed []any, keys []any, scan func(*sql.Rows) error) error {
+	const per = 900
+	for start := 0; start < len(keys); start += per {
+		end := min(start+per, len(keys))
+		args := append(append(make([]any, 0, len(fixed)+end-start), fixed...), keys[start:end]...)
+		rows, err := tx.query(ctx, db.Rebind(fmt.Sprintf(q, placeholders(end-start))), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertRows is DB.insertMany through the transaction's statements: INSERTs
+// of up to 1,000 rows, suffix after the VALUES (ON CONFLICT, RETURNING),
+// scan reading RETURNING rows; it returns the rows inserted (counted by
+// rows affected when scan is nil).
+func (db *DB) insertRows(ctx context.Context, tx *bookTx, table string, cols []string, n int, row func(i int) []any, suffix string, scan func(*sql.Rows) error) (int, error) {
+	per := min(maxParams/len(cols), 1000)
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") VALUES "
+	args := make([]any, 0, min(per, n)*len(cols))
+	inserted := 0
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		var b strings.Builder
+		b.Grow(len(head) + (end-start)*(len(tuple)+1) + len(suffix) + 1)
+		b.WriteString(head)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteByte(',')
+			}
+			b.WriteString(tuple)
+			args = append(args, row(i)...)
+		}
+		b.WriteByte(' ')
+		b.WriteString(suffix)
+		q := db.Rebind(b.String())
+		if scan == nil {
+			res, err := tx.exec(ctx, q, args...)
+			if err != nil {
+				return inserted, fmt.Errorf("insert into %s: %w", table, err)
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return inserted, err
+			}
+			inserted += int(k)
+			continue
+		}
+		rows, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return inserted, fmt.Errorf("insert into %s: %w", table, err)
+		}
+		for rows.Next() {
+			inserted++
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return inserted, fmt.Errorf("insert into %s: %w", table, err)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return inserted, fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return inserted, nil
+}
+
+// insertEventsTx is DB.insertEvents (importer.go) through the
+// transaction's statements.
+func (db *DB) insertEventsTx(ctx context.Context, tx *bookTx, events []domain.Event) error {
+	_, err := db.insertRows(ctx, tx, "events", []string{"tenant_id", "debtor_id", "debt_id", "kind", "at", "actor", "summary", "data"}, len(events),
+		func(i int) []any {
+			e := events[i]
+			var data any
+			if len(e.Data) > 0 {
+				data = string(e.Data)
+			}
+			return []any{e.TenantID, e.DebtorID, e.DebtID, string(e.Kind), e.At.UTC(), e.Actor, e.Summary, data}
+		}, "", nil)
+	return err
+}
+
 // updateFromValues runs q, an UPDATE … FROM (VALUES %s) AS v …, over rows
 // in chunks; types cast the first tuple's columns (PostgreSQL infers the
 // rest from it). after are the arguments of placeholders that follow the
 // VALUES list. scan, when set, reads RETURNING rows.
-func (db *DB) updateFromValues(ctx context.Context, tx *sql.Tx, q string, types []string, rows [][]any, after []any, scan func(*sql.Rows) error) error {
+func (db *DB) updateFromValues(ctx context.Context, tx *bookTx, q string, types []string, rows [][]any, after []any, scan func(*sql.Rows) error) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -55,12 +201,12 @@ func (db *DB) updateFromValues(ctx context.Context, tx *sql.Tx, q string, types 
 		args = append(args, after...)
 		stmt := db.Rebind(fmt.Sprintf(q, b.String()))
 		if scan == nil {
-			if _, err := tx.ExecContext(ctx, stmt, args...); err != nil {
+			if _, err := tx.exec(ctx, stmt, args...); err != nil {
 				return err
 			}
 			continue
 		}
-		rs, err := tx.QueryContext(ctx, stmt, args...)
+		rs, err := tx.query(ctx, stmt, args...)
 		if err != nil {
 			return err
 		}
@@ -85,14 +231,14 @@ func (db *DB) updateFromValues(ctx context.Context, tx *sql.Tx, q string, types 
 // of another index look selective, and the planner then scans the tenant's
 // whole index once per chunk instead of seeking each key (quadratic in the
 // table's size). PostgreSQL plans the key lookup either way.
-func (db *DB) execIn(ctx context.Context, tx *sql.Tx, q string, fixed []any, keys []any) (int64, error) {
+func (db *DB) execIn(ctx context.Context, tx *bookTx, q string, fixed []any, keys []any) (int64, error) {
 	const per = 900
 	var n int64
 	for start := 0; start < len(keys); start += per {
 		end := min(start+per, len(keys))
 		ph := strings.TrimSuffix(strings.Repeat("?,", end-start), ",")
 		args := append(append([]any{}, fixed...), keys[start:end]...)
-		res, err := tx.ExecContext(ctx, db.Rebind(fmt.Sprintf(q, ph)), args...)
+		res, err := tx.exec(ctx, db.Rebind(fmt.Sprintf(q, ph)), args...)
 		if err != nil {
 			return n, err
 		}
@@ -134,7 +280,7 @@ type agreementRef struct {
 // candidates reads, inside the booking transaction, everything the
 // payments of a batch may match: one query per kind of key and chunk. agr
 // maps the agreement installments read to their agreement and number.
-func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, in []store.Incoming, skip []bool) (c store.Candidates, agr map[int64]agreementRef, err error) {
+func (db *DB) candidates(ctx context.Context, tx *bookTx, tenant domain.TenantID, in []store.Incoming, skip []bool) (c store.Candidates, agr map[int64]agreementRef, err error) {
 	c = store.Candidates{ByTxID: map[string]store.ChargeMatch{}, ByOurNumber: map[string]store.ChargeMatch{}, OpenByDebtor: map[int64][]store.OpenAmount{},
 		DebtorByDoc: map[string]int64{}, Installments: map[int64]store.OpenAmount{}, AgreementInstallments: map[int64]store.OpenAmount{}, ClosedAgreement: map[int64]string{}}
 	agr = map[int64]agreementRef{}
@@ -151,7 +297,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 			byBank[p.Bank] = append(byBank[p.Bank], p.OurNumber)
 		}
 	}
-	if err := db.selectIn(ctx, tx, `SELECT `+matchCols+matchFrom+` AND c.txid <> '' AND c.txid IN (%s)`, []any{tenant}, txids, func(r *sql.Rows) error {
+	if err := db.selectInTx(ctx, tx, `SELECT `+matchCols+matchFrom+` AND c.txid <> '' AND c.txid IN (%s)`, []any{tenant}, txids, func(r *sql.Rows) error {
 		m, err := scanMatch(r, tenant)
 		c.ByTxID[m.TxID] = m
 		return err
@@ -164,7 +310,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 	}
 	sort.Strings(banks)
 	for _, bank := range banks {
-		if err := db.selectIn(ctx, tx, `SELECT `+matchCols+matchFrom+` AND c.bank = ? AND c.our_number <> '' AND c.our_number IN (%s)`, []any{tenant, bank}, byBank[bank], func(r *sql.Rows) error {
+		if err := db.selectInTx(ctx, tx, `SELECT `+matchCols+matchFrom+` AND c.bank = ? AND c.our_number <> '' AND c.our_number IN (%s)`, []any{tenant, bank}, byBank[bank], func(r *sql.Rows) error {
 			m, err := scanMatch(r, tenant)
 			c.ByOurNumber[m.Bank+"/"+m.OurNumber] = m
 			return err
@@ -196,7 +342,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 		status string
 	}
 	agrRead := map[int64]agrInst{}
-	if err := db.selectIn(ctx, tx, `SELECT ai.id, ai.agreement_id, ai.number, ai.amount - ai.paid, ai.due_date, ai.status, a.debtor_id, a.status FROM agreement_installments ai
+	if err := db.selectInTx(ctx, tx, `SELECT ai.id, ai.agreement_id, ai.number, ai.amount - ai.paid, ai.due_date, ai.status, a.debtor_id, a.status FROM agreement_installments ai
 		JOIN agreements a ON a.tenant_id = ai.tenant_id AND a.id = ai.agreement_id WHERE ai.tenant_id + 0 = ? AND ai.id IN (%s)`, []any{tenant}, uniq(agrIDs), func(r *sql.Rows) error {
 		o := agrInst{OpenAmount: store.OpenAmount{RefKind: store.RefAgreementInstallment}}
 		var aid int64
@@ -250,7 +396,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 			docs = append(docs, p.PayerDocument)
 		}
 	}
-	if err := db.selectIn(ctx, tx, `SELECT id, document FROM debtors WHERE tenant_id = ? AND document IN (%s)`, []any{tenant}, uniq(docs), func(r *sql.Rows) error {
+	if err := db.selectInTx(ctx, tx, `SELECT id, document FROM debtors WHERE tenant_id = ? AND document IN (%s)`, []any{tenant}, uniq(docs), func(r *sql.Rows) error {
 		var id int64
 		var doc string
 		err := r.Scan(&id, &doc)
@@ -273,7 +419,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 	// Debts in an agreement (suspended) are paid through the agreement:
 	// their installments are not candidates, the agreement's are.
 	debtors = uniq(debtors)
-	if err := db.selectIn(ctx, tx, openQ+`d.status <> 'suspended' AND d.debtor_id IN (%s) ORDER BY i.due_date, i.id`, []any{tenant}, debtors, func(r *sql.Rows) error {
+	if err := db.selectInTx(ctx, tx, openQ+`d.status <> 'suspended' AND d.debtor_id IN (%s) ORDER BY i.due_date, i.id`, []any{tenant}, debtors, func(r *sql.Rows) error {
 		o, err := scanOpen(r)
 		c.OpenByDebtor[o.DebtorID] = append(c.OpenByDebtor[o.DebtorID], o)
 		return err
@@ -281,7 +427,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 		return c, agr, fmt.Errorf("open installments: %w", err)
 	}
 	withAgreements := map[int64]bool{}
-	if err := db.selectIn(ctx, tx, `SELECT ai.id, ai.agreement_id, a.debtor_id, ai.number, ai.amount - ai.paid, ai.due_date FROM agreements a
+	if err := db.selectInTx(ctx, tx, `SELECT ai.id, ai.agreement_id, a.debtor_id, ai.number, ai.amount - ai.paid, ai.due_date FROM agreements a
 		JOIN agreement_installments ai ON ai.tenant_id = a.tenant_id AND ai.agreement_id = a.id
 		WHERE a.tenant_id = ? AND a.status = 'active' AND ai.amount > ai.paid AND a.debtor_id IN (%s)`, []any{tenant}, debtors, func(r *sql.Rows) error {
 		o := store.OpenAmount{RefKind: store.RefAgreementInstallment}
@@ -301,7 +447,7 @@ func (db *DB) candidates(ctx context.Context, tx *sql.Tx, tenant domain.TenantID
 		os := c.OpenByDebtor[d]
 		sort.SliceStable(os, func(i, j int) bool { return os[i].DueDate.Before(os[j].DueDate) })
 	}
-	if err := db.selectIn(ctx, tx, `SELECT i.id, d.debtor_id, d.id, d.contract_number, i.number, i.amount - i.paid, i.due_date FROM installments i CROSS JOIN debts d
+	if err := db.selectInTx(ctx, tx, `SELECT i.id, d.debtor_id, d.id, d.contract_number, i.number, i.amount - i.paid, i.due_date FROM installments i CROSS JOIN debts d
 		WHERE i.tenant_id + 0 = ? AND d.id = i.debt_id AND d.tenant_id = i.tenant_id AND i.id IN (%s)`, []any{tenant}, uniq(insts), func(r *sql.Rows) error {
 		o, err := scanOpen(r)
 		if o.Amount < 0 {
@@ -368,7 +514,7 @@ type applied struct {
 //
 // open says the caller knows every installment booked on had something
 // open (the classifier books only then), which spares reading them first.
-func (db *DB) applyBookings(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, bs []*booking, at time.Time, open bool) (applied, error) {
+func (db *DB) applyBookings(ctx context.Context, tx *bookTx, tenant domain.TenantID, bs []*booking, at time.Time, open bool) (applied, error) {
 	var out applied
 	if len(bs) == 0 {
 		return out, nil
@@ -379,7 +525,7 @@ func (db *DB) applyBookings(ctx context.Context, tx *sql.Tx, tenant domain.Tenan
 	for _, b := range bs {
 		byRef[b.sourceRef] = b
 	}
-	if err := db.insertMany(ctx, tx, "payments", []string{"tenant_id", "debtor_id", "debt_id", "installment_id", "source", "source_ref", "amount", "paid_at", "booked_at"}, len(bs),
+	if _, err := db.insertRows(ctx, tx, "payments", []string{"tenant_id", "debtor_id", "debt_id", "installment_id", "source", "source_ref", "amount", "paid_at", "booked_at"}, len(bs),
 		func(i int) []any {
 			b := bs[i]
 			return []any{tenant, b.debtorID, b.debtID, b.inst, string(b.source), b.sourceRef, b.amount, b.paidAt.UTC(), at}
@@ -413,7 +559,7 @@ func (db *DB) applyBookings(ctx context.Context, tx *sql.Tx, tenant domain.Tenan
 		keys = append(keys, v[0])
 	}
 	if !open {
-		if err := db.selectIn(ctx, tx, `SELECT id, CASE WHEN paid >= amount THEN 1 ELSE 0 END FROM installments WHERE tenant_id + 0 = ? AND id IN (%s)`, []any{tenant}, keys, func(r *sql.Rows) error {
+		if err := db.selectInTx(ctx, tx, `SELECT id, CASE WHEN paid >= amount THEN 1 ELSE 0 END FROM installments WHERE tenant_id + 0 = ? AND id IN (%s)`, []any{tenant}, keys, func(r *sql.Rows) error {
 			var id int64
 			var paid int
 			err := r.Scan(&id, &paid)
@@ -461,7 +607,7 @@ func (db *DB) applyBookings(ctx context.Context, tx *sql.Tx, tenant domain.Tenan
 			paidCharges = append(paidCharges, b.chargeID)
 		}
 	}
-	if err := db.insertEvents(ctx, tx, events); err != nil {
+	if err := db.insertEventsTx(ctx, tx, events); err != nil {
 		return out, err
 	}
 	if _, err := db.execIn(ctx, tx, `UPDATE charges SET status = 'paid', paid_at = ? WHERE tenant_id + 0 = ? AND id IN (%s)`, []any{at, tenant}, paidCharges); err != nil {
@@ -562,7 +708,7 @@ func appendJSONString(out []byte, s string) []byte {
 // preferred consented channel. Receipts carry no debt id, so that a stop
 // condition of the debt (which cancels its live attempts) never cancels a
 // receipt.
-func (db *DB) planReceipts(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, bs []*booking, at time.Time) (int, error) {
+func (db *DB) planReceipts(ctx context.Context, tx *bookTx, tenant domain.TenantID, bs []*booking, at time.Time) (int, error) {
 	ids := make([]any, 0, len(bs))
 	for _, b := range bs {
 		ids = append(ids, b.debtorID)
@@ -572,7 +718,7 @@ func (db *DB) planReceipts(ctx context.Context, tx *sql.Tx, tenant domain.Tenant
 		channel string
 	}
 	chosen := map[int64]best{}
-	if err := db.selectIn(ctx, tx, `SELECT debtor_id, kind, preferred FROM contact_points WHERE tenant_id = ? AND consent <> 'opted_out' AND debtor_id IN (%s)`, []any{tenant}, uniq(ids), func(r *sql.Rows) error {
+	if err := db.selectInTx(ctx, tx, `SELECT debtor_id, kind, preferred FROM contact_points WHERE tenant_id = ? AND consent <> 'opted_out' AND debtor_id IN (%s)`, []any{tenant}, uniq(ids), func(r *sql.Rows) error {
 		var debtor int64
 		var kind string
 		var preferred bool
@@ -612,48 +758,12 @@ func (db *DB) planReceipts(ctx context.Context, tx *sql.Tx, tenant domain.Tenant
 	}
 	// Counted by rows affected, not RETURNING: SQLite materialises
 	// RETURNING rows in a temporary table first.
-	return db.insertCounted(ctx, tx, "attempts",
+	return db.insertRows(ctx, tx, "attempts",
 		[]string{"tenant_id", "debtor_id", "debt_id", "enrolment_id", "step_id", "anchor_date", "channel", "template", "payload", "status", "due_at", "created_at"},
 		len(as), func(i int) []any {
 			a := as[i]
 			return []any{tenant, a.DebtorID, 0, 0, a.StepID, a.AnchorDate, a.Channel, a.Template, string(a.Payload), string(store.AttemptPlanned), a.DueAt, at}
-		}, "ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING")
-}
-
-// insertCounted is insertMany (multi-row INSERTs of up to 1,000 rows)
-// returning how many rows were inserted.
-func (db *DB) insertCounted(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, row func(i int) []any, suffix string) (int, error) {
-	per := min(maxParams/len(cols), 1000)
-	tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
-	head := "INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") VALUES "
-	args := make([]any, 0, min(per, n)*len(cols))
-	inserted := 0
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
-		var b strings.Builder
-		b.Grow(len(head) + (end-start)*(len(tuple)+1) + len(suffix) + 1)
-		b.WriteString(head)
-		args = args[:0]
-		for i := start; i < end; i++ {
-			if i > start {
-				b.WriteByte(',')
-			}
-			b.WriteString(tuple)
-			args = append(args, row(i)...)
-		}
-		b.WriteByte(' ')
-		b.WriteString(suffix)
-		res, err := tx.ExecContext(ctx, db.Rebind(b.String()), args...)
-		if err != nil {
-			return inserted, fmt.Errorf("insert into %s: %w", table, err)
-		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return inserted, err
-		}
-		inserted += int(k)
-	}
-	return inserted, nil
+		}, "ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING", nil)
 }
 
 type agreementsApplied struct {
@@ -666,7 +776,7 @@ type agreementsApplied struct {
 // the installment named), marks a payment's charge paid when its
 // installment became paid and plans receipts. bs are filled in with their
 // payment ids.
-func (db *DB) bookAgreements(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, bs []*booking, at time.Time, spill bool) (agreementsApplied, error) {
+func (db *DB) bookAgreements(ctx context.Context, tx *bookTx, tenant domain.TenantID, bs []*booking, at time.Time, spill bool) (agreementsApplied, error) {
 	var out agreementsApplied
 	if len(bs) == 0 {
 		return out, nil
@@ -674,7 +784,7 @@ func (db *DB) bookAgreements(ctx context.Context, tx *sql.Tx, tenant domain.Tena
 	seen := map[int64]int{}
 	var paidCharges []any
 	for _, b := range bs {
-		ab, err := db.bookAgreementPayment(ctx, tx, tenant, b.agreementID, b.number, domain.Payment{Source: b.source, SourceRef: b.sourceRef, Amount: b.amount, PaidAt: b.paidAt}, at, spill)
+		ab, err := db.bookAgreementPayment(ctx, tx.Tx, tenant, b.agreementID, b.number, domain.Payment{Source: b.source, SourceRef: b.sourceRef, Amount: b.amount, PaidAt: b.paidAt}, at, spill)
 		if err != nil {
 			return out, err
 		}
@@ -719,8 +829,9 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 		}
 	}
 	at := now()
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := db.lockBooking(ctx, tx, tenant); err != nil {
+	err := db.Tx(ctx, func(stx *sql.Tx) error {
+		tx := db.bookTx(stx)
+		if err := db.lockBooking(ctx, stx, tenant); err != nil {
 			return err
 		}
 		out = store.ReconcileOutcome{New: make([]bool, len(in))}
@@ -742,10 +853,10 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 			known[ref] = true
 			return err
 		}
-		if err := db.selectIn(ctx, tx, `SELECT source_ref FROM payments WHERE tenant_id = ? AND source = ? AND source_ref IN (%s)`, []any{tenant, string(src)}, refs, collect); err != nil {
+		if err := db.selectInTx(ctx, tx, `SELECT source_ref FROM payments WHERE tenant_id = ? AND source = ? AND source_ref IN (%s)`, []any{tenant, string(src)}, refs, collect); err != nil {
 			return fmt.Errorf("known payments: %w", err)
 		}
-		if err := db.selectIn(ctx, tx, `SELECT source_ref FROM reconcile_items WHERE tenant_id = ? AND source = ? AND source_ref IN (%s)`, []any{tenant, string(src)}, refs, collect); err != nil {
+		if err := db.selectInTx(ctx, tx, `SELECT source_ref FROM reconcile_items WHERE tenant_id = ? AND source = ? AND source_ref IN (%s)`, []any{tenant, string(src)}, refs, collect); err != nil {
 			return fmt.Errorf("known queue items: %w", err)
 		}
 		for i, p := range in {
@@ -826,7 +937,7 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 		out.Cancelled += ag.cancelled
 		out.Receipts += ag.receipts
 		out.Agreements = ag.agreements
-		if err := db.insertMany(ctx, tx, "debtor_credits", []string{"tenant_id", "debtor_id", "amount", "source", "source_ref", "note", "created_at"}, len(credits), func(k int) []any {
+		if _, err := db.insertRows(ctx, tx, "debtor_credits", []string{"tenant_id", "debtor_id", "amount", "source", "source_ref", "note", "created_at"}, len(credits), func(k int) []any {
 			return []any{tenant, creditDebtor[k], creditAmt[k], string(credits[k].Source), credits[k].SourceRef, "overpayment", at}
 		}, "", nil); err != nil {
 			return err
@@ -838,7 +949,7 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 		for _, b := range abs {
 			paymentOf[b.sourceRef] = b.paymentID
 		}
-		err = db.insertMany(ctx, tx, "reconcile_items", []string{"tenant_id", "source", "source_ref", "reason", "amount", "received", "paid_at", "charge_id", "debtor_id", "installment_id", "agreement_installment_id", "payment_id",
+		_, err = db.insertRows(ctx, tx, "reconcile_items", []string{"tenant_id", "source", "source_ref", "reason", "amount", "received", "paid_at", "charge_id", "debtor_id", "installment_id", "agreement_installment_id", "payment_id",
 			"txid", "end_to_end_id", "bank", "our_number", "payer_document", "payer_name", "detail", "status", "created_at"}, len(queue), func(k int) []any {
 			i := queue[k]
 			p, d := in[i], ds[i]
@@ -902,8 +1013,9 @@ var ErrResolved = errors.New("reconciliation item is not open")
 func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id int64, r store.Resolution) (store.QueueItem, error) {
 	at := now()
 	var it store.QueueItem
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := db.lockBooking(ctx, tx, tenant); err != nil {
+	err := db.Tx(ctx, func(stx *sql.Tx) error {
+		tx := db.bookTx(stx)
+		if err := db.lockBooking(ctx, stx, tenant); err != nil {
 			return err
 		}
 		var err error
