@@ -72,11 +72,20 @@ func (t *bookTx) query(ctx context.Context, q string, args ...any) (*sql.Rows, e
 
 // selectIn is DB.selectIn through the transaction's statements.
 func (db *DB) selectInTx(ctx context.Context, tx *bookTx, q string, fixed []any, keys []any, scan func(*sql.Rows) error) error {
-	const per = 900
+	per := 900
+	if db.pg {
+		per = len(keys) // one array parameter, however many keys
+	}
 	for start := 0; start < len(keys); start += per {
 		end := min(start+per, len(keys))
 		args := append(append(make([]any, 0, len(fixed)+end-start), fixed...), keys[start:end]...)
-		rows, err := tx.query(ctx, db.Rebind(fmt.Sprintf(q, placeholders(end-start))), args...)
+		sq := fmt.Sprintf(q, placeholders(end-start))
+		if db.pg {
+			var arr any
+			sq, arr = anyArray(q, keys)
+			args = append(append([]any{}, fixed...), arr)
+		}
+		rows, err := tx.query(ctx, db.Rebind(sq), args...)
 		if err != nil {
 			return err
 		}
@@ -92,6 +101,26 @@ func (db *DB) selectInTx(ctx context.Context, tx *bookTx, q string, fixed []any,
 		}
 	}
 	return nil
+}
+
+// anyArray turns q's "IN (%s)" into "= ANY(?)" with keys as one array
+// parameter (PostgreSQL): one short statement per batch instead of a
+// placeholder per key, parsed and bound each time.
+func anyArray(q string, keys []any) (string, any) {
+	q = strings.Replace(q, "IN (%s)", "= ANY(?)", 1)
+	ints := make([]int64, 0, len(keys))
+	for _, k := range keys {
+		v, ok := k.(int64)
+		if !ok {
+			strs := make([]string, 0, len(keys))
+			for _, k := range keys {
+				strs = append(strs, fmt.Sprint(k))
+			}
+			return q, strs
+		}
+		ints = append(ints, v)
+	}
+	return q, ints
 }
 
 // insertRows is DB.insertMany through the transaction's statements: INSERTs
@@ -232,6 +261,14 @@ func (db *DB) updateFromValues(ctx context.Context, tx *bookTx, q string, types 
 // whole index once per chunk instead of seeking each key (quadratic in the
 // table's size). PostgreSQL plans the key lookup either way.
 func (db *DB) execIn(ctx context.Context, tx *bookTx, q string, fixed []any, keys []any) (int64, error) {
+	if db.pg && len(keys) > 0 {
+		aq, arr := anyArray(q, keys)
+		res, err := tx.exec(ctx, db.Rebind(aq), append(append([]any{}, fixed...), arr)...)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	}
 	const per = 900
 	var n int64
 	for start := 0; start < len(keys); start += per {
