@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/regua/regua/internal/date"
@@ -128,6 +130,9 @@ func anyArray(q string, keys []any) (string, any) {
 // scan reading RETURNING rows; it returns the rows inserted (counted by
 // rows affected when scan is nil).
 func (db *DB) insertRows(ctx context.Context, tx *bookTx, table string, cols []string, n int, row func(i int) []any, suffix string, scan func(*sql.Rows) error) (int, error) {
+	if db.pg {
+		return db.insertUnnest(ctx, tx, table, cols, n, row, suffix, scan)
+	}
 	per := min(maxParams/len(cols), 1000)
 	tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") VALUES "
@@ -180,6 +185,139 @@ func (db *DB) insertRows(ctx context.Context, tx *bookTx, table string, cols []s
 	return inserted, nil
 }
 
+// pgColumnTypes caches the types of tables' columns (PostgreSQL).
+var pgColumnTypes sync.Map // table name → map[column]type
+
+func (db *DB) columnTypes(ctx context.Context, tx *bookTx, table string) (map[string]string, error) {
+	if m, ok := pgColumnTypes.Load(table); ok {
+		return m.(map[string]string), nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT column_name, format_type(atttypid, atttypmod) FROM information_schema.columns c
+		JOIN pg_attribute a ON a.attrelid = to_regclass(c.table_schema || '.' || c.table_name) AND a.attname = c.column_name
+		WHERE c.table_schema = current_schema() AND c.table_name = $1`, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var col, typ string
+		if err := rows.Scan(&col, &typ); err != nil {
+			return nil, err
+		}
+		m[col] = typ
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	pgColumnTypes.Store(table, m)
+	return m, nil
+}
+
+// insertUnnest is insertRows on PostgreSQL: the whole set in one INSERT …
+// SELECT FROM unnest() of one text array per column, cast to the column's
+// type — a short statement parsed and planned once, whatever the number
+// of rows, instead of thousands of placeholders per statement.
+func (db *DB) insertUnnest(ctx context.Context, tx *bookTx, table string, cols []string, n int, row func(i int) []any, suffix string, scan func(*sql.Rows) error) (int, error) {
+	if n == 0 {
+		return 0, nil
+	}
+	types, err := db.columnTypes(ctx, tx, table)
+	if err != nil {
+		return 0, fmt.Errorf("insert into %s: column types: %w", table, err)
+	}
+	arrays := make([][]*string, len(cols))
+	for j := range arrays {
+		arrays[j] = make([]*string, n)
+	}
+	for i := range n {
+		vals := row(i)
+		if len(vals) != len(cols) {
+			return 0, fmt.Errorf("insert into %s: %d values for %d columns", table, len(vals), len(cols))
+		}
+		for j, v := range vals {
+			t, err := pgText(v)
+			if err != nil {
+				return 0, fmt.Errorf("insert into %s: column %s: %w", table, cols[j], err)
+			}
+			arrays[j][i] = t
+		}
+	}
+	var sel, un strings.Builder
+	args := make([]any, len(cols))
+	for j, c := range cols {
+		typ, ok := types[c]
+		if !ok {
+			return 0, fmt.Errorf("insert into %s: no column %s", table, c)
+		}
+		if j > 0 {
+			sel.WriteString(", ")
+			un.WriteString(", ")
+		}
+		fmt.Fprintf(&sel, "CAST(u.c%d AS %s)", j, typ)
+		fmt.Fprintf(&un, "CAST($%d AS TEXT[])", j+1)
+		args[j] = arrays[j]
+	}
+	names := make([]string, len(cols))
+	for j := range cols {
+		names[j] = "c" + strconv.Itoa(j)
+	}
+	q := "INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") SELECT " + sel.String() + " FROM unnest(" + un.String() + ") AS u(" + strings.Join(names, ",") + ") " + suffix
+	if scan == nil {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return 0, fmt.Errorf("insert into %s: %w", table, err)
+		}
+		k, err := res.RowsAffected()
+		return int(k), err
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("insert into %s: %w", table, err)
+	}
+	defer rows.Close()
+	inserted := 0
+	for rows.Next() {
+		inserted++
+		if err := scan(rows); err != nil {
+			return inserted, fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return inserted, fmt.Errorf("insert into %s: %w", table, err)
+	}
+	return inserted, nil
+}
+
+// pgText is v as PostgreSQL's text input of it (nil: NULL).
+func pgText(v any) (*string, error) {
+	dv, err := driver.DefaultParameterConverter.ConvertValue(v)
+	if err != nil {
+		return nil, err
+	}
+	var t string
+	switch x := dv.(type) {
+	case nil:
+		return nil, nil
+	case int64:
+		t = strconv.FormatInt(x, 10)
+	case float64:
+		t = strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		t = strconv.FormatBool(x)
+	case []byte:
+		t = string(x)
+	case string:
+		t = x
+	case time.Time:
+		// Microseconds, truncated, as the driver's binary encoding keeps.
+		t = x.Truncate(time.Microsecond).Format(time.RFC3339Nano)
+	default:
+		return nil, fmt.Errorf("value of type %T", dv)
+	}
+	return &t, nil
+}
+
 // insertEventsTx is DB.insertEvents (importer.go) through the
 // transaction's statements.
 func (db *DB) insertEventsTx(ctx context.Context, tx *bookTx, events []domain.Event) error {
@@ -202,6 +340,46 @@ func (db *DB) insertEventsTx(ctx context.Context, tx *bookTx, events []domain.Ev
 func (db *DB) updateFromValues(ctx context.Context, tx *bookTx, q string, types []string, rows [][]any, after []any, scan func(*sql.Rows) error) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if db.pg {
+		// One statement for the whole set: unnest() of a typed array per
+		// column instead of a VALUES list of placeholders.
+		var un strings.Builder
+		args := make([]any, 0, len(types)+len(after))
+		names := make([]string, len(types))
+		for j, t := range types {
+			if j > 0 {
+				un.WriteString(", ")
+			}
+			fmt.Fprintf(&un, "CAST(? AS %s[])", t)
+			names[j] = "column" + strconv.Itoa(j+1)
+			col := make([]*string, len(rows))
+			for i, r := range rows {
+				v, err := pgText(r[j])
+				if err != nil {
+					return err
+				}
+				col[i] = v
+			}
+			args = append(args, col)
+		}
+		args = append(args, after...)
+		stmt := db.Rebind(strings.Replace(q, "(VALUES %s) AS v", "unnest("+un.String()+") AS v("+strings.Join(names, ", ")+")", 1))
+		if scan == nil {
+			_, err := tx.exec(ctx, stmt, args...)
+			return err
+		}
+		rs, err := tx.query(ctx, stmt, args...)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for rs.Next() {
+			if err := scan(rs); err != nil {
+				return err
+			}
+		}
+		return rs.Err()
 	}
 	per := min(maxParams/len(types), 1000)
 	var first strings.Builder
