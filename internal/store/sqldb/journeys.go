@@ -738,8 +738,8 @@ var attemptPlanCols = []string{"tenant_id", "debtor_id", "debt_id", "enrolment_i
 // PlanWrite writes in one transaction. On PostgreSQL each of its three
 // statements takes its rows as array parameters (unnest): one round trip
 // and no statement text per row, and unlike COPY it keeps ON CONFLICT,
-// which is what makes planning idempotent. On SQLite, prepared single-row
-// statements: no multi-thousand-parameter statement to parse per batch.
+// which is what makes planning idempotent. On SQLite, multi-row inserts
+// and one IN-list update per next-check day.
 func (db *DB) PlanWrite(ctx context.Context, tenant domain.TenantID, as []store.Attempt, links []store.TrackedLink, next map[date.Date][]int64) (int, error) {
 	inserted := 0
 	at := now()
@@ -827,57 +827,38 @@ func (db *DB) planWritePG(ctx context.Context, tx *sql.Tx, tenant domain.TenantI
 }
 
 func (db *DB) planWriteSQLite(ctx context.Context, tx *sql.Tx, tenant domain.TenantID, as []store.Attempt, links []store.TrackedLink, next map[date.Date][]int64, at time.Time) (int, error) {
-	if len(next) > 0 {
-		// "+tenant_id" keeps SQLite on the key, off the tenant indexes.
-		up, err := tx.PrepareContext(ctx, `UPDATE journey_enrolments SET next_check = ? WHERE id = ? AND +tenant_id = ?`)
-		if err != nil {
-			return 0, fmt.Errorf("next check: %w", err)
-		}
-		defer up.Close()
-		for d, ids := range next {
-			for _, id := range ids {
-				if _, err := up.ExecContext(ctx, d, id, tenant); err != nil {
-					return 0, fmt.Errorf("next check: %w", err)
-				}
-			}
-		}
-	}
-	if len(links) > 0 {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO journey_links (`+strings.Join(linkCols, ", ")+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return 0, fmt.Errorf("insert into journey_links: %w", err)
-		}
-		defer ins.Close()
-		for _, l := range links {
-			if _, err := ins.ExecContext(ctx, tenant, l.Token, l.DebtorID, l.EnrolmentID, l.StepID, l.AnchorDate, l.Target, at); err != nil {
-				return 0, fmt.Errorf("insert into journey_links: %w", err)
-			}
-		}
-	}
-	if len(as) == 0 {
-		return 0, nil
-	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO attempts (`+strings.Join(attemptPlanCols, ", ")+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	  ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING`)
-	if err != nil {
-		return 0, fmt.Errorf("insert into attempts: %w", err)
-	}
-	defer ins.Close()
 	inserted := 0
-	for _, a := range as {
-		st := a.Status
-		if st == "" {
-			st = store.AttemptPlanned
-		}
-		res, err := ins.ExecContext(ctx, tenant, a.DebtorID, a.DebtID, a.EnrolmentID, a.StepID, a.AnchorDate, a.Channel, a.Template, a.Variant, nullJSON(a.Payload), string(st), a.DueAt.UTC(), nullJSON(a.Decision), a.PolicyVer, a.LastError, at)
-		if err != nil {
-			return 0, fmt.Errorf("insert into attempts: %w", err)
-		}
-		if k, _ := res.RowsAffected(); k > 0 {
-			inserted++
+	// Multi-row statements: modernc pays a call overhead per statement
+	// that made prepared single-row inserts and updates cost more (measured:
+	// 0.56 s against 0.32 s of CPU for the writes of a 100k daily run).
+	for day, ids := range next {
+		for start := 0; start < len(ids); start += 5000 {
+			// "+tenant_id" keeps SQLite on the key, off the tenant indexes.
+			if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE journey_enrolments SET next_check = ? WHERE id IN (`+idList(ids[start:min(start+5000, len(ids))])+`) AND +tenant_id = ?`), day, tenant); err != nil {
+				return 0, fmt.Errorf("next check: %w", err)
+			}
 		}
 	}
-	return inserted, nil
+	if err := db.insertMany(ctx, tx, "journey_links", linkCols, len(links), func(i int) []any {
+		l := links[i]
+		return []any{tenant, l.Token, l.DebtorID, l.EnrolmentID, l.StepID, l.AnchorDate, l.Target, at}
+	}, "ON CONFLICT DO NOTHING", nil); err != nil {
+		return 0, err
+	}
+	err := db.insertMany(ctx, tx, "attempts", attemptPlanCols,
+		len(as), func(i int) []any {
+			a := as[i]
+			st := a.Status
+			if st == "" {
+				st = store.AttemptPlanned
+			}
+			return []any{tenant, a.DebtorID, a.DebtID, a.EnrolmentID, a.StepID, a.AnchorDate, a.Channel, a.Template, a.Variant, nullJSON(a.Payload), string(st), a.DueAt.UTC(), nullJSON(a.Decision), a.PolicyVer, a.LastError, at}
+		}, "ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING RETURNING id", func(r *sql.Rows) error {
+			var id int64
+			inserted++
+			return r.Scan(&id)
+		})
+	return inserted, err
 }
 
 func (db *DB) MoveEnrolments(ctx context.Context, tenant domain.TenantID, from []int64, to []store.Enrolment, on date.Date) error {
