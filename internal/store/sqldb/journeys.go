@@ -165,7 +165,13 @@ func (db *DB) EnrolCandidates(ctx context.Context, tenant domain.TenantID, after
 	// every active enrolment of the tenant once per chunk (quadratic in
 	// the book).
 	live := map[int64]bool{}
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT debt_id FROM journey_enrolments WHERE tenant_id = ? AND state = 'active' AND debt_id > ? AND debt_id <= ?`), tenant, afterDebt, uptoDebt)
+	from := "journey_enrolments"
+	if !db.pg {
+		// Left free, SQLite takes the plan index on (tenant, state) and
+		// walks every active enrolment per chunk.
+		from += " INDEXED BY journey_enrolments_live"
+	}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT debt_id FROM `+from+` WHERE tenant_id = ? AND state = 'active' AND debt_id > ? AND debt_id <= ?`), tenant, afterDebt, uptoDebt)
 	if err != nil {
 		return nil, fmt.Errorf("enrol candidates: %w", err)
 	}
