@@ -498,7 +498,12 @@ func (db *DB) PlanStream(ctx context.Context, tenant domain.TenantID, day date.D
 	const cols = `SELECT id, journey_id, version_id, debtor_id, debt_id, variant, anchor_kind, anchor_date, recurrence, score, agreement, promised_until, wants_person FROM journey_enrolments `
 	q, args := cols+`WHERE tenant_id = ? AND state = 'active' ORDER BY debtor_id, id`, []any{tenant}
 	if !full {
-		q, args = cols+`WHERE tenant_id = ? AND state = 'active' AND (next_check IS NULL OR next_check <= ?) ORDER BY debtor_id, id`, []any{tenant, day}
+		// Two ranges of the due index, never checked (NULL) and come; as
+		// one OR, SQLite walks the tenant's whole index instead.
+		q = cols + `WHERE tenant_id = ? AND state = 'active' AND next_check IS NULL
+		  UNION ALL ` + cols + `WHERE tenant_id = ? AND state = 'active' AND next_check <= ?
+		  ORDER BY debtor_id, id`
+		args = []any{tenant, tenant, day}
 	}
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
