@@ -36,6 +36,7 @@ func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
 	sends := fs.Int("sends", 64, "sends in flight per loop")
 	bin := fs.String("worker-bin", "", "regua binary for the worker processes (default: this one)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of worker process i to PREFIX-worker<i>.pprof")
+	history := fs.Int("history", 0, "PostgreSQL: also give each debtor this many attempts sent a month or more ago (a worked book's attempts table)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -60,6 +61,14 @@ func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	fmt.Fprintf(out, "  seed %d debtors and attempts: %s\n", *n, time.Since(t0).Round(time.Millisecond))
+	if *history > 0 {
+		t0 = time.Now()
+		h, err := dispatchbench.SeedHistory(ctx, db, tenant, *history)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "  seed %d earlier attempts, sent a month or more ago (%d per debtor; table not analyzed since): %s\n", h, *history, time.Since(t0).Round(time.Millisecond))
+	}
 
 	sk := sink.New(1)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -121,7 +130,9 @@ func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
 		pgUsed = pgCPU() - pg0
 	}
 	var sent, events int
-	db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM attempts WHERE tenant_id = ? AND status = 'sent'`), tenant).Scan(&sent)
+	// Sent by this run (earlier attempts of --history were sent a month ago).
+	recent := dispatchbench.Clock.Add(-time.Hour)
+	db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM attempts WHERE tenant_id = ? AND status = 'sent' AND sent_at >= ?`), tenant, recent).Scan(&sent)
 	db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM events WHERE tenant_id = ? AND kind = 'contacted'`), tenant).Scan(&events)
 	st := sk.Stats()
 	rate := float64(sent) / took.Seconds()
@@ -150,7 +161,7 @@ func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
 	}
 
 	// Baseline: put the rows back and move them with the bare loop.
-	if _, err := db.Exec(ctx, `UPDATE attempts SET status = 'planned', sent_at = NULL WHERE tenant_id = ?`, tenant); err != nil {
+	if _, err := db.Exec(ctx, `UPDATE attempts SET status = 'planned', sent_at = NULL WHERE tenant_id = ? AND status = 'sent' AND sent_at >= ?`, tenant, recent); err != nil {
 		return err
 	}
 	bm0, b0 := dispatchbench.MachineCPU(), time.Now()

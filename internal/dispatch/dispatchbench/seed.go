@@ -124,3 +124,26 @@ func Baseline(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, batch i
 		}
 	}
 }
+
+// SeedHistory gives every attempt Seed planned for tenant k earlier
+// attempts, sent a month or more before Clock (outside the eight days the
+// send-time check reads): the attempts table of a book that has been
+// worked for a while, where the claim and the settle must find their rows
+// among many. PostgreSQL only (one INSERT … SELECT over generate_series).
+// The table is left unanalyzed, as after a day's plan.
+func SeedHistory(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, k int) (int, error) {
+	if k <= 0 {
+		return 0, nil
+	}
+	if !db.Postgres() {
+		return 0, fmt.Errorf("seed history: PostgreSQL only")
+	}
+	res, err := db.SQL().ExecContext(ctx, `INSERT INTO attempts (tenant_id, debtor_id, debt_id, step_id, channel, template, payload, status, due_at, tries, provider_ref, created_at, sent_at)
+	  SELECT a.tenant_id, a.debtor_id, a.debt_id, a.step_id || '-h' || g, a.channel, a.template, a.payload, 'sent', a.due_at - (30 + g) * interval '1 day', 1, 'old-' || a.id || '-' || g, a.created_at, a.due_at - (30 + g) * interval '1 day'
+	  FROM attempts a CROSS JOIN generate_series(1, $2::int) g WHERE a.tenant_id = $1 AND a.status = 'planned'`, tenant, k)
+	if err != nil {
+		return 0, fmt.Errorf("seed history: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}

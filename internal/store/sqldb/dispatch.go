@@ -342,10 +342,16 @@ func (db *DB) SendFacts(ctx context.Context, tenant domain.TenantID, as []store.
 		var rows *sql.Rows
 		var err error
 		if db.pg {
-			// One statement text whatever the ids: the driver prepares it
-			// once per connection, and the server plans an array parameter
-			// instead of parsing hundreds of literals each time.
-			rows, err = db.sql.QueryContext(ctx, db.Rebind(strings.Replace(query, "IN (@IDS)", "= ANY(?)", 1)), append([]any{tenant, ids}, args...)...)
+			// One statement text whatever the ids (prepared once per
+			// connection, an array parameter rather than hundreds of
+			// literals), and one plan whatever the statistics: a lookup
+			// per id by the (tenant, key) index. With "key = ANY(ids)"
+			// and a table not analyzed since a large plan, the planner
+			// walked the whole tenant's index and filtered the ids.
+			sel, cond, _ := strings.Cut(query, " WHERE tenant_id = ? AND ")
+			key, rest, _ := strings.Cut(cond, " IN (@IDS)")
+			pgq := `SELECT f.* FROM unnest(CAST(? AS bigint[])) AS k(id) CROSS JOIN LATERAL (` + sel + ` WHERE tenant_id = ? AND ` + key + ` = k.id` + rest + ` OFFSET 0) f`
+			rows, err = db.sql.QueryContext(ctx, db.Rebind(pgq), append([]any{ids, tenant}, args...)...)
 		} else {
 			// "+tenant_id" keeps SQLite's planner on the id list: with the
 			// tenant's column bare it may walk a tenant-led index over
