@@ -624,19 +624,29 @@ func (d *Dispatcher) limitsFor(ctx context.Context, tenant domain.TenantID, now 
 // send sends the sendable attempts with up to Sends in flight and settles
 // each by its result.
 func (d *Dispatcher) send(ctx context.Context, tenant domain.TenantID, ws []*work) {
-	sem := make(chan struct{}, d.o.Sends)
-	var wg sync.WaitGroup
+	var todo []*work
 	for _, w := range ws {
-		if w.out.Status != store.AttemptSent {
-			continue
+		if w.out.Status == store.AttemptSent {
+			todo = append(todo, w)
 		}
+	}
+	// A fixed set of senders taking the next attempt in turn: each grows
+	// its stack for the HTTP client once, not once per message.
+	next := make(chan *work)
+	var wg sync.WaitGroup
+	for range min(d.o.Sends, len(todo)) {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			d.sendOne(ctx, tenant, w)
+			defer wg.Done()
+			for w := range next {
+				d.sendOne(ctx, tenant, w)
+			}
 		}()
 	}
+	for _, w := range todo {
+		next <- w
+	}
+	close(next)
 	wg.Wait()
 }
 
