@@ -87,8 +87,8 @@ func Seed(ctx context.Context, db *sqldb.DB, name string, n int) (domain.TenantI
 // Baseline moves every planned attempt of tenant to sent with one bare
 // UPDATE … RETURNING per batch (no policy, no send, no event): the floor
 // under what the store alone costs. It returns how many rows it moved.
-// The statement has the claim's shape (rows chosen oldest first by index,
-// skipping locked ones, updated by primary key), so that the ratio
+// The statement has the claim's shape (rows chosen oldest first in index
+// order, skipping locked ones, updated by primary key), so that the ratio
 // measures what dispatch adds, not a slower way to pick rows.
 func Baseline(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, batch int) (int, error) {
 	q := `UPDATE attempts SET status = 'sent', sent_at = ? WHERE id IN (SELECT id FROM attempts WHERE tenant_id = ? AND status = 'planned' ORDER BY due_at LIMIT ?) RETURNING id`
@@ -101,6 +101,12 @@ func Baseline(ctx context.Context, db *sqldb.DB, tenant domain.TenantID, batch i
 		n := 0
 		err := db.Tx(ctx, func(tx *sql.Tx) error {
 			n = 0
+			if db.Postgres() {
+				// As the claim: index order whatever the statistics.
+				if _, err := tx.ExecContext(ctx, `SELECT set_config('enable_sort', 'off', true)`); err != nil {
+					return err
+				}
+			}
 			rows, err := tx.QueryContext(ctx, q, Clock, tenant, batch)
 			if err != nil {
 				return err
