@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -332,10 +333,11 @@ func queueWork(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	url := fs.String("channel-url", env.getenv("REGUA_CHANNEL_URL"), "provider base URL for every channel, e.g. a `regua sink` (env REGUA_CHANNEL_URL)")
-	fs.IntVar(&o.Batch, "batch", max(o.Batch, 200), "attempts per claim")
-	fs.IntVar(&o.Loops, "loops", max(o.Loops, 4), "claim loops")
-	fs.IntVar(&o.Sends, "sends", max(o.Sends, 64), "sends in flight per loop")
-	fs.DurationVar(&o.Lease, "lease", max(o.Lease, 2*time.Minute), "lease of a claim")
+	// The environment's settings are the flags' defaults (smaller ones too).
+	fs.IntVar(&o.Batch, "batch", cmp.Or(o.Batch, 500), "attempts per claim")
+	fs.IntVar(&o.Loops, "loops", cmp.Or(o.Loops, 4), "claim loops")
+	fs.IntVar(&o.Sends, "sends", cmp.Or(o.Sends, 64), "sends in flight per loop")
+	fs.DurationVar(&o.Lease, "lease", cmp.Or(o.Lease, 2*time.Minute), "lease of a claim")
 	untilEmpty := fs.Bool("until-empty", false, "stop when nothing is due")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this worker to this file")
 	clockS := fs.String("clock", "", "simulated start instant (RFC 3339) for demos and benchmarks; time runs from it")

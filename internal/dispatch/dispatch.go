@@ -46,7 +46,7 @@ type Options struct {
 	// channels are claimed; other attempts (agent tasks, letters, exports)
 	// wait for their own workers.
 	Channels map[string]channel.Channel
-	Batch    int           // attempts per claim [200]
+	Batch    int           // attempts per claim [500]
 	Loops    int           // claim-decide-send loops per process [4]
 	Sends    int           // sends in flight per loop [64]
 	Lease    time.Duration // how long a claim holds [2m]
@@ -121,7 +121,7 @@ type Dispatcher struct {
 // New checks o and returns a dispatcher.
 func New(s Store, o Options) (*Dispatcher, error) {
 	if o.Batch <= 0 {
-		o.Batch = 200
+		o.Batch = 500
 	}
 	if o.Loops <= 0 {
 		o.Loops = 4
