@@ -43,7 +43,7 @@ type Options struct {
 	Day     date.Date // the day planned; zero: today in America/Sao_Paulo
 	Now     time.Time // the instant "now"; attempts are never planned before it (zero: time.Now, or the day's start when Day is set)
 	Chunk   int       // active enrolments per chunk (default 5,000)
-	Workers int       // chunks decided in parallel (default GOMAXPROCS)
+	Workers int       // chunks decided in parallel (default DefaultWorkers)
 	Writers int       // batches written in parallel (default: 1 on SQLite, Workers on PostgreSQL)
 	// Full looks at every active enrolment, not only those whose next check
 	// day has come (RunDaily does it on Sundays, catching anchors moved
@@ -69,7 +69,8 @@ type Result struct {
 const DefaultZone = "America/Sao_Paulo"
 
 // DefaultWorkers is the number of planning workers when Options.Workers is
-// zero.
+// zero: GOMAXPROCS. (On PostgreSQL, 4 workers on 2 cores measured the same
+// as 2 within noise for the 1M daily run: 9.6 s against 10.5 s wall.)
 func DefaultWorkers(postgres bool) int { return runtime.GOMAXPROCS(0) }
 
 func (o *Options) fill() {
@@ -157,8 +158,13 @@ type batch struct {
 
 // Plan plans one day for one tenant.
 func Plan(ctx context.Context, s Store, tenant domain.TenantID, o Options) (Result, error) {
-	if pg, ok := s.(interface{ Postgres() bool }); ok && pg.Postgres() && o.Writers <= 0 {
-		o.Writers = max(o.Workers, runtime.GOMAXPROCS(0))
+	if pg, ok := s.(interface{ Postgres() bool }); ok && pg.Postgres() {
+		if o.Workers <= 0 {
+			o.Workers = DefaultWorkers(true)
+		}
+		if o.Writers <= 0 {
+			o.Writers = o.Workers // each worker's chunks are written in parallel
+		}
 	}
 	o.fill()
 	start := time.Now()
