@@ -1,16 +1,17 @@
-// Package planner is the daily journey engine's planning half: it walks
-// every active enrolment of a tenant in key order, in chunks, works out
-// set-based which journey steps fall due today (internal/journey), asks the
-// contact-policy engine when each contact may go out (internal/policy) and
-// writes the Attempts with multi-row inserts. Planning is idempotent per
-// (enrolment, step, anchor date): the attempts table's unique key turns a
-// second run, or a concurrent one in another process, into no-ops.
+// Package planner is the daily journey engine's planning half: it streams
+// the active enrolments of a tenant whose next check has come (every one on
+// a full pass) in debtor order, in chunks, works out set-based which
+// journey steps fall due today (internal/journey), asks the contact-policy
+// engine when each contact may go out (internal/policy) and writes the
+// Attempts in bulk. Planning is idempotent per (enrolment, step, anchor
+// date): the attempts table's unique key turns a second run, or a
+// concurrent one in another process, into no-ops.
 //
-// Per chunk it issues a fixed number of statements whatever the chunk's
-// size: one to bound the chunk, one scan (enrolment, debt, installment
-// aggregates), and for the enrolments due a contact, one each for debtors,
-// contact points, history and outcomes, then one insert per 1,000
-// attempts. Dispatch re-decides every attempt at send time.
+// One query streams the run; per chunk a fixed number of statements follow
+// whatever the chunk's size: one for the debts' figures, and for the
+// enrolments due a contact, one each for debtors, contact points, history
+// and outcomes, then one transaction of bulk writes. Dispatch re-decides
+// every attempt at send time.
 package planner
 
 import (
