@@ -54,6 +54,7 @@ func benchJourneysPlan(ctx context.Context, env *cliEnv, args []string) (*PlanBe
 	workers := fs.Int("workers", 0, "planner workers (default: CPUs)")
 	dayS := fs.String("day", "2026-11-24", "day planned")
 	keep := fs.Bool("keep", false, "keep the database (SQLite file, or the fresh PostgreSQL database: drop it when done)")
+	full := fs.Bool("full", true, "also plan the day after with a full pass (the weekly run); --full=false skips it on large books")
 	cpuProfile := fs.String("cpuprofile", "", "write CPU profiles of the phases to PREFIX-setup.pprof, PREFIX-first.pprof, PREFIX-daily.pprof and PREFIX-full.pprof")
 	if _, err := parseFlags(fs, args); err != nil {
 		return nil, err
@@ -199,10 +200,12 @@ func benchJourneysPlan(ctx context.Context, env *cliEnv, args []string) (*PlanBe
 		pb = nil
 		return nil, err
 	}
-	next.Day, next.Full = day.AddDays(2), true
-	if _, err := run("plan day after, full pass (weekly)", "full", next); err != nil {
-		pb = nil
-		return nil, err
+	if *full {
+		next.Day, next.Full = day.AddDays(2), true
+		if _, err := run("plan day after, full pass (weekly)", "full", next); err != nil {
+			pb = nil
+			return nil, err
+		}
 	}
 	if l, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Fprintf(out, "  load average: %s", l)
