@@ -89,10 +89,7 @@ func (p *reconcilePages) resolve(w http.ResponseWriter, r *http.Request, c *Ctx)
 	}
 	switch res.Action {
 	case "assign":
-		// One target: an installment of the original debt or, for a debt
-		// under an agreement (acordo), an installment of the agreement.
-		res.InstallmentID, res.AgreementInstallmentID = num("installment"), num("agreement_installment")
-		if (res.InstallmentID > 0) == (res.AgreementInstallmentID > 0) {
+		if res.InstallmentID = num("installment"); res.InstallmentID <= 0 {
 			p.page(w, r, c, http.StatusUnprocessableEntity, c.L.T("reconcile.need_installment"))
 			return
 		}
