@@ -133,12 +133,17 @@ func chargeIssue(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	var opens []store.OpenAmount
-	if *agrInst == 0 {
+	if *inst == 0 && *agrInst == 0 {
+		if opens, err = debtorOpenAmounts(ctx, s, tenant, debtorID); err != nil {
+			return err
+		}
+	}
+	if *inst != 0 {
 		if opens, err = s.OpenAmounts(ctx, tenant, debtorID, *inst); err != nil {
 			return err
 		}
 	}
-	if *inst == 0 {
+	if *agrInst != 0 {
 		// Agreement installments (acordos) are charged like any open amount.
 		agr, err := s.AgreementOpenAmounts(ctx, tenant, debtorID, *agrInst)
 		if err != nil {
@@ -164,7 +169,9 @@ func chargeIssue(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	type out struct {
-		Installment int64  `json:"installment_id"`
+		For         string `json:"for"` // "installment" or "agreement_installment"
+		Installment int64  `json:"installment_id,omitempty"`
+		AgreementIn int64  `json:"agreement_installment_id,omitempty"`
 		Contract    string `json:"contract"`
 		Number      int    `json:"number"`
 		Amount      string `json:"amount"`
@@ -179,7 +186,10 @@ func chargeIssue(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	var d domain.Debtor
 	for i, iss := range issued {
-		o := out{Installment: iss.Open.InstallmentID, Contract: iss.Open.Contract, Number: iss.Open.Number, Amount: iss.Open.Amount.String()}
+		o := out{For: "installment", Installment: iss.Open.InstallmentID, Contract: iss.Open.Contract, Number: iss.Open.Number, Amount: iss.Open.Amount.String()}
+		if iss.Open.RefKind == store.RefAgreementInstallment {
+			o.For, o.Installment, o.AgreementIn = "agreement_installment", 0, iss.Open.RefID
+		}
 		if iss.Pix != nil {
 			o.PixCharge, o.TxID, o.BRCode = iss.Pix.ID, iss.Pix.TxID, iss.Pix.BRCode
 		}
@@ -217,7 +227,11 @@ func chargeIssue(ctx context.Context, env *cliEnv, args []string) error {
 			fmt.Fprintln(env.stdout, string(b))
 			continue
 		}
-		fmt.Fprintf(env.stdout, "contract %s installment %d: %s\n", o.Contract, o.Number, iss.Open.Amount.Format("pt-BR"))
+		if o.AgreementIn != 0 {
+			fmt.Fprintf(env.stdout, "agreement %s installment %d (agreement installment %d): %s\n", o.Contract, o.Number, o.AgreementIn, iss.Open.Amount.Format("pt-BR"))
+		} else {
+			fmt.Fprintf(env.stdout, "contract %s installment %d (installment %d): %s\n", o.Contract, o.Number, o.Installment, iss.Open.Amount.Format("pt-BR"))
+		}
 		if o.TxID != "" {
 			fmt.Fprintf(env.stdout, "  PIX txid %s\n  copia e cola: %s\n", o.TxID, o.BRCode)
 		}
@@ -229,6 +243,49 @@ func chargeIssue(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	return nil
+}
+
+// debtorOpenAmounts is what `charge issue --debtor` charges: the open
+// installments of the debtor's debts that no active agreement (acordo)
+// covers, and the next open installment of each active agreement (the
+// agreement replaces its debts' installments).
+func debtorOpenAmounts(ctx context.Context, s *sqldb.DB, tenant domain.TenantID, debtorID int64) ([]store.OpenAmount, error) {
+	ags, err := s.Agreements(ctx, tenant, store.AgreementFilter{DebtorID: debtorID, Status: store.AgreementActive})
+	if err != nil {
+		return nil, fmt.Errorf("agreements of debtor %d: %w", debtorID, err)
+	}
+	covered := map[int64]bool{}
+	for _, a := range ags {
+		for _, d := range a.DebtIDs {
+			covered[d] = true
+		}
+	}
+	orig, err := s.OpenAmounts(ctx, tenant, debtorID, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open installments of debtor %d: %w", debtorID, err)
+	}
+	var opens []store.OpenAmount
+	for _, o := range orig {
+		if !covered[o.DebtID] {
+			opens = append(opens, o)
+		}
+	}
+	agr, err := s.AgreementOpenAmounts(ctx, tenant, debtorID, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open agreement installments of debtor %d: %w", debtorID, err)
+	}
+	next := map[string]int{} // agreement contract → index in opens
+	for _, o := range agr {
+		if i, ok := next[o.Contract]; ok {
+			if o.Number < opens[i].Number {
+				opens[i] = o
+			}
+			continue
+		}
+		next[o.Contract] = len(opens)
+		opens = append(opens, o)
+	}
+	return opens, nil
 }
 
 func formatLine(l string) string {

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/regua/regua/internal/cnab"
+	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/store/sqldb"
 	"github.com/regua/regua/internal/store/storetest"
 )
@@ -122,5 +124,103 @@ func TestChargeAndReconcileCommands(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "reconcile", "resolve", "1", "--db", dbPath); code != 2 {
 		t.Errorf("resolve without an action: exit %d, want 2", code)
+	}
+}
+
+// TestChargeIssueDebtorUnderAgreement: `charge issue --debtor` charges the
+// next open installment of an active agreement (acordo) instead of the
+// installments of the debts it covers, and names the kind of each charge;
+// once that agreement installment is paid, the next one is charged.
+func TestChargeIssueDebtorUnderAgreement(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			dsn := filepath.Join(t.TempDir(), "regua.db")
+			if backend == "postgres" {
+				dsn = storetest.PostgresURL(t)
+			}
+			ctx := context.Background()
+			db, err := sqldb.Open(ctx, dsn, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := storetest.NewFixture(t, db, "Agência Acordo")
+			maria, debts := storetest.FixtureDebts(t, db, f.Tenant, "11144477735")
+			under, free := debts["C-2002"], debts["C-2003"]
+			ag, _, err := db.CreateAgreement(ctx, f.Tenant, storetest.TestAgreement(maria, "cli-charge", []int64{under.ID}, date.New(2026, 11, 24), 5000, 5000, 5000))
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			if code, out, errOut := runCLI(t, "charge", "account", "--db", dsn, "--creditor", "cred-1", "--bank", "341", "--agency", "0057", "--account", "12345", "--wallet", "109",
+				"--pix-key", "11222333000181", "--city", "São Paulo"); code != 0 {
+				t.Fatalf("charge account: %d %q %q", code, out, errOut)
+			}
+			type issued struct {
+				For         string `json:"for"`
+				Installment int64  `json:"installment_id"`
+				AgreementIn int64  `json:"agreement_installment_id"`
+				Contract    string `json:"contract"`
+				Number      int    `json:"number"`
+			}
+			issue := func() []issued {
+				t.Helper()
+				code, out, errOut := runCLI(t, "charge", "issue", "--db", dsn, "--debtor", "111.444.777-35", "--pix", "--json")
+				if code != 0 {
+					t.Fatalf("charge issue: %d %q", code, errOut)
+				}
+				var got []issued
+				for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+					var g issued
+					if err := json.Unmarshal([]byte(l), &g); err != nil {
+						t.Fatalf("line %q: %v", l, err)
+					}
+					got = append(got, g)
+				}
+				return got
+			}
+			wantFree := map[int64]bool{}
+			for _, in := range free.Installments {
+				if in.Open() > 0 {
+					wantFree[in.ID] = true
+				}
+			}
+			acordo := "ACORDO-" + strconv.FormatInt(ag.ID, 10)
+			for round, want := range []int{1, 2} {
+				got := issue()
+				var agr []issued
+				seen := map[int64]bool{}
+				for _, g := range got {
+					switch g.For {
+					case "installment":
+						if g.Contract != "C-2003" || !wantFree[g.Installment] {
+							t.Errorf("round %d: charged an installment not free of the agreement: %+v", round, g)
+						}
+						seen[g.Installment] = true
+					case "agreement_installment":
+						agr = append(agr, g)
+					default:
+						t.Errorf("round %d: charge for %q", round, g.For)
+					}
+				}
+				if len(seen) != len(wantFree) {
+					t.Errorf("round %d: installments of C-2003 charged %v, want %v", round, seen, wantFree)
+				}
+				if len(agr) != 1 || agr[0].Contract != acordo || agr[0].Number != want || agr[0].AgreementIn != ag.Installments[want-1].ID || agr[0].Installment != 0 {
+					t.Errorf("round %d: agreement charges %+v, want installment %d of %s", round, agr, want, acordo)
+				}
+				if round == 0 {
+					// The first agreement installment is paid at the counter.
+					if code, out, errOut := runCLI(t, "reconcile", "pay", "--agreement-installment", strconv.FormatInt(ag.Installments[0].ID, 10), "--debtor", "11144477735",
+						"--amount", "50,00", "--ref", "cx-1", "--db", dsn); code != 0 {
+						t.Fatalf("reconcile pay: %d %q %q", code, out, errOut)
+					}
+				}
+			}
+			// The text output names the kind too.
+			code, out, _ := runCLI(t, "charge", "issue", "--db", dsn, "--debtor", "11144477735", "--pix")
+			if code != 0 || !strings.Contains(out, "agreement "+acordo+" installment 2 (agreement installment "+strconv.FormatInt(ag.Installments[1].ID, 10)+")") || !strings.Contains(out, "contract C-2003 installment 1 (installment ") {
+				t.Errorf("text output: %d %q", code, out)
+			}
+		})
 	}
 }

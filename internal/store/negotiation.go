@@ -219,7 +219,8 @@ type NegotiationStore interface {
 	// call with the same (Source, SourceRef) changes nothing and returns
 	// duplicate=true. Payments to a broken or settled agreement are still
 	// booked (the money came) but credit no installment. The planned
-	// reminders of installments it pays in full are cancelled.
+	// reminders of installments it pays in full are cancelled, and a
+	// "payment received" receipt is planned as for reconciled payments.
 	ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID, agreementID int64, number int, p domain.Payment) (AgreementPayment, bool, error)
 	// AgreementOpenAmounts lists what billing may issue boletos and PIX
 	// for: the unpaid installments of active agreements, of one debtor or

@@ -63,6 +63,13 @@ func newEnv(t testing.TB, mod func(*Config)) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return newEnvOn(t, st, mod)
+}
+
+// newEnvOn is newEnv over a given fresh store (storetest.Each runs a test
+// on SQLite and PostgreSQL).
+func newEnvOn(t testing.TB, st *sqldb.DB, mod func(*Config)) *testEnv {
+	t.Helper()
 	e := &testEnv{st: st}
 	e.A = seedTenant(t, st, "Agência A", "a", 1)
 	e.B = seedTenant(t, st, "Agência B", "b", 2)

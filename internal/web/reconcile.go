@@ -19,8 +19,8 @@ type reconcileBackend interface {
 }
 
 // reconcilePages serve /reconcile: the supervisor's queue of payments that
-// did not book by themselves, resolved by assigning to an installment,
-// keeping as credit or refunding.
+// did not book by themselves, resolved by assigning to an installment (an
+// original one or an agreement's), keeping as credit or refunding.
 type reconcilePages struct {
 	*Server
 	rb reconcileBackend
@@ -89,8 +89,16 @@ func (p *reconcilePages) resolve(w http.ResponseWriter, r *http.Request, c *Ctx)
 	}
 	switch res.Action {
 	case "assign":
-		if res.InstallmentID = num("installment"); res.InstallmentID <= 0 {
+		// As `regua reconcile resolve`: an original installment
+		// (--assign) or an agreement installment (--assign-agreement,
+		// acordo; any excess to its next installments), exactly one.
+		res.InstallmentID, res.AgreementInstallmentID = num("installment"), num("agreement_installment")
+		if res.InstallmentID < 0 || res.AgreementInstallmentID < 0 || (res.InstallmentID == 0 && res.AgreementInstallmentID == 0) {
 			p.page(w, r, c, http.StatusUnprocessableEntity, c.L.T("reconcile.need_installment"))
+			return
+		}
+		if res.InstallmentID != 0 && res.AgreementInstallmentID != 0 {
+			p.page(w, r, c, http.StatusUnprocessableEntity, c.L.T("reconcile.one_installment"))
 			return
 		}
 	case "credit":

@@ -7,21 +7,29 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/reconcile"
 	"github.com/regua/regua/internal/store"
+	"github.com/regua/regua/internal/store/sqldb"
+	"github.com/regua/regua/internal/store/storetest"
 )
 
 func TestReconcilePage(t *testing.T) {
-	e := newEnv(t, nil)
+	storetest.Each(t, testReconcilePage)
+}
+
+func testReconcilePage(t *testing.T, db *sqldb.DB) {
+	e := newEnvOn(t, db, nil)
 	e.srv.AddReconcilePages(nil)
 	ctx := context.Background()
 	in := []store.Incoming{
 		{Source: domain.PaidPix, SourceRef: "E00000000202611241300ABCDEFGHIJK", EndToEndID: "E00000000202611241300ABCDEFGHIJK", TxID: "UNKNOWNTXID", Amount: 12345, PaidAt: testNow},
 		{Source: domain.PaidPix, SourceRef: "E00000000202611241300ABCDEFGHIJL", EndToEndID: "E00000000202611241300ABCDEFGHIJL", Amount: 500, PaidAt: testNow},
+		{Source: domain.PaidPix, SourceRef: "E00000000202611241300ABCDEFGHIJM", EndToEndID: "E00000000202611241300ABCDEFGHIJM", TxID: "ACORDOSEMTXID", Amount: 30000, PaidAt: testNow},
 	}
 	o, err := e.st.Reconcile(ctx, e.A.ID, in, reconcile.Classify)
-	if err != nil || o.Queued != 2 {
+	if err != nil || o.Queued != 3 {
 		t.Fatalf("queue setup: %+v %v", o, err)
 	}
 	items, _ := e.st.QueueItems(ctx, e.A.ID, "open", 10)
@@ -70,5 +78,65 @@ func TestReconcilePage(t *testing.T) {
 	}
 	if it, _ := e.st.QueueItem(ctx, e.A.ID, items[1].ID); it.Status != "open" {
 		t.Errorf("failed refund changed the item: %+v", it)
+	}
+
+	// An agreement (acordo) over the debtor's first debt: the third item
+	// is assigned from the page to its first installment, the excess
+	// going to the second, as `regua reconcile resolve --assign-agreement`.
+	jose := e.A.Debtor.Debtor.ID
+	ag, _, err := e.st.CreateAgreement(ctx, e.A.ID, storetest.TestAgreement(jose, "web-reconcile", []int64{e.A.Debtor.Debts[0].ID}, date.Of(testNow), 20000, 20000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := ag.Installments[0], ag.Installments[1]
+	item := "/reconcile/" + itoa64(items[2].ID)
+	for _, tc := range []struct {
+		name string
+		form url.Values
+		code int
+		msg  string
+	}{
+		{"neither", url.Values{"action": {"assign"}, "agreement_installment": {""}}, http.StatusUnprocessableEntity, "Informe a parcela"},
+		{"both", url.Values{"action": {"assign"}, "installment": {itoa64(inst.ID)}, "agreement_installment": {itoa64(first.ID)}}, http.StatusUnprocessableEntity, "não as duas"},
+		{"unknown agreement installment", url.Values{"action": {"assign"}, "agreement_installment": {"999999"}}, http.StatusUnprocessableEntity, "agreement installment 999999"},
+		{"another tenant", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}}, http.StatusUnprocessableEntity, "not found"},
+		{"assigned", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}, "note": {"acordo pago no caixa"}}, http.StatusSeeOther, ""},
+		{"twice", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}}, http.StatusUnprocessableEntity, "assigned"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := sup
+			if tc.name == "another tenant" {
+				c = other
+			}
+			r := c.post(item, tc.form)
+			if r.Code != tc.code || !strings.Contains(r.Body, tc.msg) {
+				t.Errorf("%d, want %d with %q", r.Code, tc.code, tc.msg)
+			}
+		})
+	}
+	if r := sup.get("/reconcile"); !strings.Contains(r.Body, `id="done-`+itoa64(items[2].ID)+`"`) || !strings.Contains(r.Body, "acordo pago no caixa") {
+		t.Errorf("page after assigning to the agreement does not show the item resolved")
+	}
+	it, err := e.st.QueueItem(ctx, e.A.ID, items[2].ID)
+	if err != nil || it.Status != "assigned" || it.AgreementInstallmentID != first.ID || it.InstallmentID != 0 || it.PaymentID == 0 {
+		t.Fatalf("item after assign: %+v %v", it, err)
+	}
+	aps, err := e.st.AgreementPayments(ctx, e.A.ID, ag.ID)
+	if err != nil || len(aps) != 1 || aps[0].Amount != 30000 || aps[0].Number != 1 || aps[0].PaymentID != it.PaymentID {
+		t.Errorf("agreement payments: %+v %v", aps, err)
+	}
+	got, err := e.st.Agreements(ctx, e.A.ID, store.AgreementFilter{DebtorID: jose})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("agreements: %+v %v", got, err)
+	}
+	if p1, p2 := got[0].Installments[0], got[0].Installments[1]; p1.ID != first.ID || p1.Paid != 20000 || p1.Status != domain.InstallmentPaid || p2.ID != second.ID || p2.Paid != 10000 {
+		t.Errorf("agreement installments after assign: %+v", got[0].Installments)
+	}
+	// Not booked on the original installments.
+	ps, _ = e.st.Payments(ctx, e.A.ID, jose)
+	for _, p := range ps {
+		if p.Amount == 30000 && p.InstallmentID != 0 {
+			t.Errorf("agreement payment booked on installment %d", p.InstallmentID)
+		}
 	}
 }

@@ -378,8 +378,21 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 	var b agreementBooked
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		b, err = db.bookAgreementPayment(ctx, tx, tenant, agreementID, number, p, at, true)
-		return err
+		if b, err = db.bookAgreementPayment(ctx, tx, tenant, agreementID, number, p, at, true); err != nil || b.dup {
+			return err
+		}
+		// The "payment received" receipt, planned as the reconciliation
+		// plans it for PIX and CNAB bookings (planReceipts).
+		rb := booking{source: p.Source, sourceRef: p.SourceRef, amount: p.Amount, paidAt: b.PaidAt, debtorID: b.debtor, paymentID: b.PaymentID,
+			contract: "ACORDO-" + strconv.FormatInt(agreementID, 10), number: b.Number, agreementID: agreementID}
+		if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT id FROM agreement_installments WHERE tenant_id = ? AND agreement_id = ? AND number = ?`), tenant, agreementID, b.Number).
+			Scan(&rb.agreementInst); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("agreement %d installment %d: %w", agreementID, b.Number, err)
+		}
+		if _, err := db.planReceipts(ctx, db.bookTx(tx), tenant, []*booking{&rb}, at); err != nil {
+			return fmt.Errorf("agreement %d payment %s/%s: %w", agreementID, p.Source, p.SourceRef, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return store.AgreementPayment{}, false, err

@@ -1,0 +1,105 @@
+package negotiation_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/negotiation"
+	"github.com/regua/regua/internal/offer"
+	"github.com/regua/regua/internal/store"
+	"github.com/regua/regua/internal/store/sqldb"
+	"github.com/regua/regua/internal/store/storetest"
+)
+
+// TestPayInstallmentPlansReceipt: a manual payment of an agreement
+// installment (`regua agreement pay`) plans the same "payment received"
+// receipt as a PIX or CNAB booking, once per payment, however often it
+// is sent.
+func TestPayInstallmentPlansReceipt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, db, "receipt")
+		svc := &negotiation.Service{Store: db}
+		body, err := os.ReadFile("../offer/demo_policies.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SavePolicies(ctx, f.Tenant, body, "test"); err != nil {
+			t.Fatal(err)
+		}
+		jose, _ := storetest.FixtureDebts(t, db, f.Tenant, "52998224725")
+		today := date.Of(time.Now().UTC())
+		q, err := svc.Menu(ctx, f.Tenant, negotiation.MenuRequest{DebtorID: jose, AsOf: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var o *offer.Offer
+		for i := range q.Menu.Offers {
+			if q.Menu.Offers[i].Kind == offer.KindInstallments {
+				o = &q.Menu.Offers[i]
+			}
+		}
+		if o == nil {
+			t.Fatalf("no installments offer in %+v", q.Menu.Offers)
+		}
+		acc, err := svc.Accept(ctx, f.Tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: jose, AsOf: today}, OfferID: o.ID,
+			Who: "52998224725", WhoKind: "debtor", Channel: "portal"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ag := acc.Agreement
+		first := ag.Installments[0]
+		paidAt := time.Now().UTC().Truncate(time.Second)
+		for _, tc := range []struct {
+			name     string
+			ref      string
+			amount   int64
+			dup      bool
+			receipts int
+		}{
+			{"first payment", "cx-1", 1000, false, 1},
+			{"the same receipt again", "cx-1", 1000, true, 1},
+			{"a second payment", "cx-2", 500, false, 2},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				ap, dup, err := svc.PayInstallment(ctx, f.Tenant, ag.ID, first.Number, domain.Payment{Source: domain.PaidManual, SourceRef: tc.ref, Amount: money.Money(tc.amount), PaidAt: paidAt})
+				if err != nil || dup != tc.dup {
+					t.Fatalf("pay: %+v dup=%v %v", ap, dup, err)
+				}
+				at, err := db.AttemptsOfDebtor(ctx, f.Tenant, jose, 500)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var mine *store.Attempt
+				n := 0
+				for i, a := range at {
+					if a.Template != "payment_receipt" {
+						continue
+					}
+					n++
+					if a.StepID == "receipt-"+strconv.FormatInt(ap.PaymentID, 10) {
+						mine = &at[i]
+					}
+				}
+				if n != tc.receipts || mine == nil {
+					t.Fatalf("%d receipts (want %d), this payment's: %v", n, tc.receipts, mine)
+				}
+				var p map[string]any
+				if err := json.Unmarshal(mine.Payload, &p); err != nil {
+					t.Fatal(err)
+				}
+				if mine.Channel != "email" || mine.Status != store.AttemptPlanned || p["contract"] != "ACORDO-"+strconv.FormatInt(ag.ID, 10) ||
+					p["agreement_installment_id"] != float64(first.ID) || p["number"] != float64(first.Number) || p["source"] != "manual" || p["payment_id"] != float64(ap.PaymentID) {
+					t.Errorf("receipt: %s %s %s", mine.Channel, mine.Status, mine.Payload)
+				}
+			})
+		}
+	})
+}
