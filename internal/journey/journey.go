@@ -145,12 +145,8 @@ type Offer struct {
 	Policy string `json:"policy"`
 }
 
-// Outcomes a branch may wait for, weakest to strongest. "failed" is a
-// contact that did not happen for good (parked after its tries, cancelled
-// for want of a contact point or of an allowed instant, reported
-// undelivered by the provider): above "sent", so an undelivered message
-// can be followed by another channel, and below everything the debtor did.
-var Outcomes = []string{"planned", "sent", "failed", "no_answer", "delivered", "read", "clicked", "replied", "promised", "paid"}
+// Outcomes a branch may wait for, weakest to strongest.
+var Outcomes = []string{"planned", "failed", "sent", "no_answer", "delivered", "read", "clicked", "replied", "promised", "paid"}
 
 func outcomeRank(o string) int {
 	for i, x := range Outcomes {

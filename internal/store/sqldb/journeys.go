@@ -694,10 +694,12 @@ func (db *DB) PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs
 			}
 			o := string(h.Status)
 			switch h.Status {
-			case store.AttemptSending, store.AttemptFailed: // a retry may still send it
+			case store.AttemptSending:
 				o = "planned"
-			case store.AttemptParked, store.AttemptCancelled:
+			case store.AttemptParked:
 				o = "failed"
+			case store.AttemptCancelled:
+				o = ""
 			}
 			k := key(h.EnrolmentID, h.StepID, h.AnchorDate)
 			m[k] = betterOutcome(m[k], o)
@@ -734,7 +736,7 @@ func (db *DB) PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs
 
 // outcomeOrder ranks outcomes weakest to strongest (journey.Outcomes; kept
 // here too so the store does not import the engine).
-var outcomeOrder = map[string]int{"planned": 1, "sent": 2, "failed": 3, "no_answer": 4, "delivered": 5, "read": 6, "clicked": 7, "replied": 8, "promised": 9, "paid": 10}
+var outcomeOrder = map[string]int{"planned": 1, "failed": 2, "sent": 3, "no_answer": 4, "delivered": 5, "read": 6, "clicked": 7, "replied": 8, "promised": 9, "paid": 10}
 
 func betterOutcome(a, b string) string {
 	if outcomeOrder[b] > outcomeOrder[a] {

@@ -131,43 +131,6 @@ func RunCallbacks(t *testing.T, s CallbackStore) {
 		}
 	})
 
-	t.Run("undelivered and cancelled contacts are failed", func(t *testing.T) {
-		// A provider's "failed" after "sent" lets a branch follow up on
-		// another channel.
-		cb := store.ChannelCallback{Provider: "sink", AttemptID: b1, ProviderRef: "ref-shared", Status: "failed", At: t0.Add(time.Minute)}
-		if ok, err := s.RecordCallback(ctx, b.Tenant, cb, nil); err != nil || !ok {
-			t.Fatalf("failed: %v %v", ok, err)
-		}
-		if got := outcome(b.Tenant); got != "failed" {
-			t.Errorf("sent, then undelivered: %q, want failed", got)
-		}
-		// An attempt cancelled before it went (no contact point, opt-out,
-		// the policy at send time) is failed too; one still planned is not.
-		const other = 9002
-		at := store.Attempt{DebtorID: ib.Maria, DebtID: ib.MariaDebt, EnrolmentID: other, StepID: "s1", AnchorDate: anchor, Channel: "sms",
-			DueAt: t0.Add(-time.Minute), Payload: json.RawMessage(`{"to":"y"}`)}
-		if n, err := s.PlanAttempts(ctx, b.Tenant, []store.Attempt{at}); err != nil || n != 1 {
-			t.Fatalf("plan: %d %v", n, err)
-		}
-		get := func() string {
-			t.Helper()
-			_, outs, err := s.PlanHistory(ctx, b.Tenant, nil, []int64{other}, t0.Add(-time.Hour))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return outs[other][key]
-		}
-		if got := get(); got != "planned" {
-			t.Errorf("planned attempt: %q", got)
-		}
-		if _, err := s.CancelPlannedAttempts(ctx, b.Tenant, ib.MariaDebt, "contact point opted out before sending"); err != nil {
-			t.Fatal(err)
-		}
-		if got := get(); got != "failed" {
-			t.Errorf("cancelled attempt: %q, want failed", got)
-		}
-	})
-
 	t.Run("events once", func(t *testing.T) {
 		ev := &domain.Event{DebtorID: ia.Jose, DebtID: ia.JoseDebt, Kind: domain.EventReplied, Actor: "provider:sink", Summary: "SMS respondido"}
 		reply := store.ChannelCallback{Provider: "sink", AttemptID: a2, Status: "replied", At: t0.Add(2 * time.Minute), Detail: "já paguei", DedupeKey: "replied@1"}
