@@ -11,6 +11,7 @@ import (
 	"github.com/regua/regua/internal/channel/sink"
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/dispatch/dispatchbench"
+	"github.com/regua/regua/internal/journey"
 	"github.com/regua/regua/internal/planner"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
@@ -142,7 +143,19 @@ func TestQueueWorkStoreChannels(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := storetest.NewFixture(t, db, "Acme")
-	activateDemoJourneys(t, db, f.Tenant)
+	defs, err := journey.DemoSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range defs {
+		raw, _ := journey.DemoFile(d.Key)
+		if _, _, err := db.SaveJourney(ctx, f.Tenant, d.Key, d.Name, raw, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetJourneyStatus(ctx, f.Tenant, d.Key, store.JourneyActive); err != nil {
+			t.Fatal(err)
+		}
+	}
 	day := date.New(2026, 9, 17)
 	if _, err := planner.Enrol(ctx, db, f.Tenant, day, 0); err != nil {
 		t.Fatal(err)

@@ -44,7 +44,19 @@ func consumers(t *testing.T, db *sqldb.DB) (storetest.Fixture, map[string]store.
 	if _, err := db.ApplyImport(ctx, f.Tenant, f.Portfolio.ID, rows); err != nil {
 		t.Fatal(err)
 	}
-	activateDemoJourneys(t, db, f.Tenant)
+	defs, err := journey.DemoSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range defs {
+		raw, _ := journey.DemoFile(d.Key)
+		if _, _, err := db.SaveJourney(ctx, f.Tenant, d.Key, d.Name, raw, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetJourneyStatus(ctx, f.Tenant, d.Key, store.JourneyActive); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := planner.Enrol(ctx, db, f.Tenant, date.New(2026, 9, 17), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -93,26 +105,6 @@ func consumers(t *testing.T, db *sqldb.DB) (storetest.Fixture, map[string]store.
 		}
 	}
 	return f, got
-}
-
-// activateDemoJourneys saves the demo journey set for tenant and
-// activates every journey of it.
-func activateDemoJourneys(t *testing.T, db *sqldb.DB, tenant domain.TenantID) {
-	t.Helper()
-	ctx := context.Background()
-	defs, err := journey.DemoSet()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range defs {
-		raw, _ := journey.DemoFile(d.Key)
-		if _, _, err := db.SaveJourney(ctx, tenant, d.Key, d.Name, raw, "test"); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.SetJourneyStatus(ctx, tenant, d.Key, store.JourneyActive); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func TestStoreChannelsThroughDispatch(t *testing.T) {
