@@ -381,7 +381,6 @@ func queueWork(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer s.Close()
-	addStoreChannels(&o, s, log)
 	d, err := dispatch.New(s, o)
 	if err != nil {
 		return err

@@ -9,13 +9,8 @@ import (
 	"time"
 
 	"github.com/regua/regua/internal/channel/sink"
-	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/dispatch/dispatchbench"
-	"github.com/regua/regua/internal/journey"
-	"github.com/regua/regua/internal/planner"
-	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
-	"github.com/regua/regua/internal/store/storetest"
 )
 
 func TestQueueCommands(t *testing.T) {
@@ -129,74 +124,5 @@ func TestDispatchOptionsFromEnv(t *testing.T) {
 	}
 	if o, _ := dispatchOptions(func(k string) string { return map[string]string{"REGUA_CHANNEL_URL": "http://127.0.0.1:9099/x"}[k] }); o.Channels["sms"].Name() != "127.0.0.1:9099" {
 		t.Errorf("provider name %q", o.Channels["sms"].Name())
-	}
-}
-
-// TestQueueWorkStoreChannels: `regua queue work` dispatches call and letter
-// attempts into the store like the worker role does, rather than leaving
-// them unclaimed. José's D+7 agent call of the demo journey becomes a task.
-func TestQueueWorkStoreChannels(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "calls.db")
-	db, err := sqldb.Open(ctx, path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := storetest.NewFixture(t, db, "Acme")
-	defs, err := journey.DemoSet()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range defs {
-		raw, _ := journey.DemoFile(d.Key)
-		if _, _, err := db.SaveJourney(ctx, f.Tenant, d.Key, d.Name, raw, "test"); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.SetJourneyStatus(ctx, f.Tenant, d.Key, store.JourneyActive); err != nil {
-			t.Fatal(err)
-		}
-	}
-	day := date.New(2026, 9, 17)
-	if _, err := planner.Enrol(ctx, db, f.Tenant, day, 0); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := planner.Plan(ctx, db, f.Tenant, planner.Options{Day: day, Now: day.In(spZone)}); err != nil {
-		t.Fatal(err)
-	}
-	ids := f.IDs(t, db)
-	db.Close()
-
-	sk := sink.New(0)
-	srv := httptest.NewServer(sk)
-	defer srv.Close()
-	clock := day.In(spZone).Add(16 * time.Hour).Format(time.RFC3339)
-	if code, out, errOut := runCLI(t, "queue", "work", "--db", path, "--channel-url", srv.URL, "--until-empty", "--clock", clock, "--log-level", "warn"); code != 0 {
-		t.Fatalf("queue work: %d %s %s", code, out, errOut)
-	}
-
-	db, err = sqldb.Open(ctx, path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	as, err := db.AttemptsOfDebtor(ctx, f.Tenant, ids.Jose, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var call *store.Attempt
-	for i := range as {
-		if as[i].Channel == "call" {
-			call = &as[i]
-		}
-	}
-	if call == nil {
-		t.Fatalf("no call attempt planned for José: %+v", as)
-	}
-	if call.Status != store.AttemptSent || !strings.HasPrefix(call.ProviderRef, "task-") {
-		t.Fatalf("call attempt %d: %s %q (%s)", call.ID, call.Status, call.ProviderRef, call.LastError)
-	}
-	tasks, err := db.Tasks(ctx, f.Tenant, store.TaskFilter{})
-	if err != nil || len(tasks) != 1 || tasks[0].AttemptID != call.ID || call.ProviderRef != "task-"+itoa(tasks[0].ID) {
-		t.Fatalf("tasks %+v (%v), call attempt %d ref %q", tasks, err, call.ID, call.ProviderRef)
 	}
 }

@@ -34,7 +34,11 @@ func init() {
 			return err
 		}
 		o.Log = log
-		addStoreChannels(&o, s, log)
+		for _, name := range sortedKeys(storeChannels) {
+			if _, set := o.Channels[name]; !set {
+				o.Channels[name] = storeChannels[name](s, log)
+			}
+		}
 		d, err := dispatch.New(s, o)
 		if err != nil {
 			return err
@@ -47,20 +51,6 @@ func init() {
 // rather than handed to a provider: agent call tasks, letters, agency
 // exports. Each part registers its own in init.
 var storeChannels = map[string]func(s *sqldb.DB, log *slog.Logger) channel.Channel{}
-
-// addStoreChannels adds the store channels that the configuration did not
-// set to something else, so every dispatcher (the worker role, `regua queue
-// work`) turns call and letter attempts into tasks and letters.
-func addStoreChannels(o *dispatch.Options, s *sqldb.DB, log *slog.Logger) {
-	if o.Channels == nil {
-		o.Channels = map[string]channel.Channel{}
-	}
-	for _, name := range sortedKeys(storeChannels) {
-		if _, set := o.Channels[name]; !set {
-			o.Channels[name] = storeChannels[name](s, log)
-		}
-	}
-}
 
 func registerStoreChannel(name string, f func(s *sqldb.DB, log *slog.Logger) channel.Channel) {
 	if _, dup := storeChannels[name]; dup {
