@@ -381,6 +381,8 @@ func queueWork(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer s.Close()
+	// Calls and letters are "sent" into the store, as by serve's worker.
+	addStoreChannels(&o, s, log)
 	d, err := dispatch.New(s, o)
 	if err != nil {
 		return err
