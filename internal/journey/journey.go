@@ -145,8 +145,11 @@ type Offer struct {
 	Policy string `json:"policy"`
 }
 
-// Outcomes a branch may wait for, weakest to strongest.
-var Outcomes = []string{"planned", "failed", "sent", "no_answer", "delivered", "read", "clicked", "replied", "promised", "paid"}
+// Outcomes a branch may wait for, weakest to strongest. "failed" (the
+// attempt was parked, cancelled for want of a usable contact point, or the
+// provider reported a failure after accepting it) outranks "sent", so a
+// step can branch on a failure (SMS failed → e-mail, call task).
+var Outcomes = []string{"planned", "sent", "failed", "no_answer", "delivered", "read", "clicked", "replied", "promised", "paid"}
 
 func outcomeRank(o string) int {
 	for i, x := range Outcomes {
