@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -144,6 +145,15 @@ type After struct {
 type Offer struct {
 	Policy string `json:"policy"`
 }
+
+// Channels are every channel a journey step's attempt can go by: the
+// provider channels, the store channels (agent call tasks, printed
+// letters) and agency exports. Kill switches (`regua queue pause
+// --channel`, the web queue page) accept exactly these.
+var Channels = []string{"sms", "email", "whatsapp", "voice", "call", "letter", "export"}
+
+// IsChannel reports whether ch is one of Channels.
+func IsChannel(ch string) bool { return slices.Contains(Channels, ch) }
 
 // Outcomes a branch may wait for, weakest to strongest. "failed" (the
 // attempt was parked, cancelled for want of a usable contact point, or the
