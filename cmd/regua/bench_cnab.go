@@ -90,7 +90,7 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	tenant, err := resolveTenant(ctx, db, demo.Users().Tenant)
 	if err != nil && !reuse {
 		t0 := time.Now()
-		if _, err := loadDemo(ctx, io.Discard, db, demo.Options{Seed: 7, Debtors: n, AsOf: asOf}); err != nil {
+		if _, err := loadDemo(ctx, io.Discard, db, demo.Options{Seed: 7, Debtors: n, AsOf: asOf}, ""); err != nil {
 			return fmt.Errorf("load demo: %w", err)
 		}
 		fmt.Fprintf(out, "  load demo portfolio (%d debtors): %s\n", n, time.Since(t0).Round(time.Millisecond))

@@ -137,7 +137,7 @@ func benchJourneysPlan(ctx context.Context, env *cliEnv, args []string) (*PlanBe
 	}
 	fmt.Fprintf(out, "  load portfolio (%d debtors, %d contacts, %d debts, %d installments): %s wall, %s CPU%s\n", *n, 2**n, *n, 3**n,
 		time.Since(t0).Round(time.Millisecond), (cpuTime() - c0).Round(time.Millisecond), serverNote(db, s0))
-	if _, err := LoadDemoJourneys(ctx, db, ten.ID); err != nil {
+	if _, err := LoadDemoJourneys(ctx, db, ten.ID, ""); err != nil {
 		stop()
 		pb = nil
 		return nil, err

@@ -63,7 +63,7 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer s.Close()
 	opts := demo.Options{Seed: *seed, Debtors: *debtors, AsOf: asOfDate}
-	loaded, err := loadDemo(ctx, env.stdout, s, opts)
+	loaded, err := loadDemo(ctx, env.stdout, s, opts, demoPortal(o))
 	if err != nil {
 		return err
 	}
@@ -113,13 +113,33 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 	})
 }
 
+// demoPortal is where the demo serves its portal (tracked links /l/…):
+// --base-url when given, else http://<--http-addr> when that names a
+// fixed port; "" (keep the demo journeys' portal_url) otherwise.
+func demoPortal(o *serveOptions) string {
+	if o.baseURL != "" {
+		return strings.TrimSuffix(o.baseURL, "/")
+	}
+	host, port, err := net.SplitHostPort(o.addr)
+	if err != nil || port == "" || port == "0" {
+		return ""
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 func storetestIsPostgres(dsn string) bool {
 	return len(dsn) > 11 && (dsn[:11] == "postgres://" || (len(dsn) > 13 && dsn[:13] == "postgresql://"))
 }
 
 // loadDemo fills s with the demo tenant, users and portfolio unless the
 // tenant is already there. It returns a one-line description.
-func loadDemo(ctx context.Context, out io.Writer, s *sqldb.DB, opts demo.Options) (string, error) {
+//
+// portal is the base URL the demo's messages link to ("" keeps the demo
+// journeys' own); see demoPortal.
+func loadDemo(ctx context.Context, out io.Writer, s *sqldb.DB, opts demo.Options, portal string) (string, error) {
 	fx := demo.Users()
 	ts, err := s.Tenants(ctx)
 	if err != nil {
@@ -173,7 +193,7 @@ func loadDemo(ctx context.Context, out io.Writer, s *sqldb.DB, opts demo.Options
 	if _, err := s.SaveOfferPolicies(ctx, t.ID, offer.DemoPoliciesJSON(), "demo"); err != nil {
 		return "", fmt.Errorf("demo offer policies: %w", err)
 	}
-	nj, err := LoadDemoJourneys(ctx, s, t.ID)
+	nj, err := LoadDemoJourneys(ctx, s, t.ID, portal)
 	if err != nil {
 		return "", err
 	}

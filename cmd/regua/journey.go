@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -331,7 +332,7 @@ func journeyDemo(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer s.Close()
-	n, err := LoadDemoJourneys(ctx, s, tenant)
+	n, err := LoadDemoJourneys(ctx, s, tenant, "")
 	if err != nil {
 		return err
 	}
@@ -341,7 +342,11 @@ func journeyDemo(ctx context.Context, env *cliEnv, args []string) error {
 
 // LoadDemoJourneys saves and activates the demo journey set in a tenant
 // (for `regua demo`).
-func LoadDemoJourneys(ctx context.Context, s *sqldb.DB, tenant domain.TenantID) (int, error) {
+//
+// portal, when not empty, replaces the demo set's portal_url
+// (https://pague.regua.example) so that the links in demo messages point
+// at the portal the demo serves (e.g. http://127.0.0.1:8080).
+func LoadDemoJourneys(ctx context.Context, s *sqldb.DB, tenant domain.TenantID, portal string) (int, error) {
 	defs, err := journey.DemoSet()
 	if err != nil {
 		return 0, err
@@ -350,6 +355,9 @@ func LoadDemoJourneys(ctx context.Context, s *sqldb.DB, tenant domain.TenantID) 
 		raw, ok := journey.DemoFile(d.Key)
 		if !ok {
 			return 0, fmt.Errorf("demo journey %s: not embedded", d.Key)
+		}
+		if portal != "" {
+			raw = bytes.ReplaceAll(raw, []byte(`"portal_url": "`+DemoPortalURL+`"`), []byte(`"portal_url": "`+strings.TrimSuffix(portal, "/")+`"`))
 		}
 		if _, _, err := saveJourney(ctx, s, tenant, raw, "demo", false); err != nil {
 			return 0, fmt.Errorf("demo journey %s: %w", d.Key, err)
@@ -451,3 +459,6 @@ func journeyPreview(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	return w.Flush()
 }
+
+// DemoPortalURL is the portal_url of the embedded demo journey set.
+const DemoPortalURL = "https://pague.regua.example"

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/planner"
 	"github.com/regua/regua/internal/store/sqldb"
 	"github.com/regua/regua/internal/store/storetest"
 )
@@ -80,5 +82,53 @@ func TestJourneyCLI(t *testing.T) {
 	run(0, "journey", "pause", "cobranca-padrao")
 	if out := run(0, "journey", "plan", "--day", "2026-09-09"); !strings.Contains(out, "0 attempts planned") {
 		t.Errorf("plan of a paused journey: %s", out)
+	}
+}
+
+// TestDemoPortalLinks: the demo journeys loaded with the demo's own portal
+// link to it; without one they keep the demo set's portal_url.
+func TestDemoPortalLinks(t *testing.T) {
+	for _, c := range []struct {
+		portal, want string
+	}{
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080/l/"},
+		{"", DemoPortalURL + "/l/"},
+	} {
+		storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+			ctx := context.Background()
+			f := storetest.NewFixture(t, db, "Acme")
+			if n, err := LoadDemoJourneys(ctx, db, f.Tenant, c.portal); err != nil || n == 0 {
+				t.Fatalf("load: %d %v", n, err)
+			}
+			day := date.New(2026, 9, 5) // José's D-5 e-mail, with the portal link
+			if _, err := planner.Enrol(ctx, db, f.Tenant, day, 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := planner.Plan(ctx, db, f.Tenant, planner.Options{Day: day}); err != nil {
+				t.Fatal(err)
+			}
+			as, err := db.AttemptsOfDebtor(ctx, f.Tenant, f.IDs(t, db).Jose, 10)
+			if err != nil || len(as) != 1 || as[0].StepID != "d-5-email" {
+				t.Fatalf("attempts %+v %v", as, err)
+			}
+			if p := string(as[0].Payload); !strings.Contains(p, c.want) || (c.portal != "" && strings.Contains(p, DemoPortalURL)) {
+				t.Errorf("portal %q: payload links elsewhere: %s", c.portal, p)
+			}
+		})
+	}
+}
+
+func TestDemoPortal(t *testing.T) {
+	for _, c := range []struct {
+		addr, base, want string
+	}{
+		{"127.0.0.1:8080", "", "http://127.0.0.1:8080"},
+		{":9000", "", "http://127.0.0.1:9000"},
+		{"127.0.0.1:0", "", ""},
+		{"127.0.0.1:8080", "https://demo.regua.example/", "https://demo.regua.example"},
+	} {
+		if got := demoPortal(&serveOptions{addr: c.addr, baseURL: c.base}); got != c.want {
+			t.Errorf("demoPortal(%q, %q) = %q, want %q", c.addr, c.base, got, c.want)
+		}
 	}
 }

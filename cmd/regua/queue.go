@@ -20,6 +20,7 @@ import (
 
 	"github.com/regua/regua/internal/dispatch"
 	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/journey"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
 )
@@ -171,19 +172,22 @@ func queuePause(ctx context.Context, env *cliEnv, args []string, pause bool) err
 	}
 	fs := newFlagSet(env, name)
 	qe := queueFlags(env, fs)
-	ch := fs.String("channel", "", "channel to pause or resume (sms, email, whatsapp, voice)")
-	journey := fs.String("journey", "", "journey key to pause or resume")
+	ch := fs.String("channel", "", "channel to pause or resume ("+strings.Join(journey.Channels, ", ")+")")
+	journeyKey := fs.String("journey", "", "journey key to pause or resume")
 	reason := fs.String("reason", "", "why (kept with the pause)")
 	actor := fs.String("actor", os.Getenv("USER"), "who")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if (*ch == "") == (*journey == "") {
+	if (*ch == "") == (*journeyKey == "") {
 		return usagef("%s: give exactly one of --channel or --journey", name)
 	}
+	if *ch != "" && !journey.IsChannel(*ch) {
+		return usagef("--channel %q: want one of %s", *ch, strings.Join(journey.Channels, ", "))
+	}
 	scope, value := store.PauseChannel, *ch
-	if *journey != "" {
-		scope, value = store.PauseJourney, *journey
+	if *journeyKey != "" {
+		scope, value = store.PauseJourney, *journeyKey
 	}
 	db, tenant, err := qe.open(ctx)
 	if err != nil {
@@ -381,6 +385,8 @@ func queueWork(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer s.Close()
+	// Calls and letters are "sent" into the store, as by serve's worker.
+	addStoreChannels(&o, s, log)
 	d, err := dispatch.New(s, o)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/regua/regua/internal/channel/sink"
 	"github.com/regua/regua/internal/dispatch/dispatchbench"
+	"github.com/regua/regua/internal/journey"
 	"github.com/regua/regua/internal/store/sqldb"
 )
 
@@ -39,6 +40,9 @@ func TestQueueCommands(t *testing.T) {
 		{[]string{"queue", "pause", "--db", path, "--channel", "sms", "--journey", "x"}, 2, nil},
 		{[]string{"queue", "pause", "--db", path, "--channel", "sms", "--reason", "provider outage"}, 0, []string{"paused channel sms: 2 attempts held"}},
 		{[]string{"queue", "status", "--db", path}, 0, []string{"PAUSED channel sms", "provider outage"}},
+		{[]string{"queue", "pause", "--db", path, "--channel", "export", "--reason", "agency audit"}, 0, []string{"paused channel export: 0 attempts held"}},
+		{[]string{"queue", "resume", "--db", path, "--channel", "export"}, 0, []string{"resumed channel export"}},
+		{[]string{"queue", "pause", "--db", path, "--channel", "fax"}, 2, nil},
 		{[]string{"queue", "limit", "--db", path, "--channel", "email", "--rate", "50"}, 0, []string{"limit channel:email: 50/s"}},
 		{[]string{"queue", "work", "--db", path, "--until-empty"}, 2, nil}, // no channels
 		{[]string{"queue", "work", "--db", path, "--channel-url", srv.URL, "--until-empty", "--clock", clock, "--log-level", "warn"}, 0, []string{"sent 6,"}},
@@ -124,5 +128,38 @@ func TestDispatchOptionsFromEnv(t *testing.T) {
 	}
 	if o, _ := dispatchOptions(func(k string) string { return map[string]string{"REGUA_CHANNEL_URL": "http://127.0.0.1:9099/x"}[k] }); o.Channels["sms"].Name() != "127.0.0.1:9099" {
 		t.Errorf("provider name %q", o.Channels["sms"].Name())
+	}
+}
+
+// TestPausableChannels: the kill switch's list of channels (journey.Channels)
+// holds every channel a worker can send: the provider channels, every
+// registered store channel and agency exports.
+func TestPausableChannels(t *testing.T) {
+	o, err := dispatchOptions(func(k string) string {
+		if k == "REGUA_CHANNEL_URL" {
+			return "http://127.0.0.1:9099"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources = []struct {
+		from  string
+		names []string
+	}{
+		{"provider channels", sortedKeys(o.Channels)},
+		{"store channels", sortedKeys(storeChannels)},
+		{"agency export", []string{"export"}},
+	}
+	for _, src := range sources {
+		if len(src.names) == 0 {
+			t.Errorf("%s: none", src.from)
+		}
+		for _, ch := range src.names {
+			if !journey.IsChannel(ch) {
+				t.Errorf("%s: %s is not in journey.Channels %v: the kill switch refuses it", src.from, ch, journey.Channels)
+			}
+		}
 	}
 }

@@ -30,11 +30,11 @@ import (
 // contacts, which dispatch refuses to claim, so their own worker claims
 // them from the same outbox. See docs/tasks.md.
 func init() {
-	registerStoreChannel("call", func(s *sqldb.DB, log *slog.Logger) channel.Channel {
-		return (&agenttask.Queue{S: s, Policy: os.Getenv("REGUA_DISPATCH_POLICY")}).Channel()
+	registerStoreChannel("call", func(s *sqldb.DB, log *slog.Logger, now func() time.Time) channel.Channel {
+		return (&agenttask.Queue{S: s, Policy: os.Getenv("REGUA_DISPATCH_POLICY"), Now: now}).Channel()
 	})
-	registerStoreChannel("letter", func(s *sqldb.DB, log *slog.Logger) channel.Channel {
-		return (&letter.Letters{S: s}).Channel()
+	registerStoreChannel("letter", func(s *sqldb.DB, log *slog.Logger, now func() time.Time) channel.Channel {
+		return (&letter.Letters{S: s, Now: now}).Channel()
 	})
 	registerWorker("agency-export", func(ctx context.Context, log *slog.Logger, s *sqldb.DB) error {
 		w := &agencyexport.Worker{S: s, E: &agencyexport.Exports{S: s}, Log: log}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/regua/regua/internal/agencyexport"
 	"github.com/regua/regua/internal/agenttask"
 	"github.com/regua/regua/internal/channel"
+	"github.com/regua/regua/internal/channel/sink"
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/dispatch"
 	"github.com/regua/regua/internal/domain"
@@ -282,5 +284,82 @@ func TestTaskCommands(t *testing.T) {
 	}
 	if as["export"].ID == 0 {
 		t.Error("no export attempt")
+	}
+}
+
+// TestQueueWorkSendsStoreChannels: `regua queue work`, like serve's
+// dispatch worker, sends a journey's call step into the agent task queue
+// and its letter step into the print batch instead of parking them.
+func TestQueueWorkSendsStoreChannels(t *testing.T) {
+	sk := sink.New(0)
+	srv := httptest.NewServer(sk)
+	defer srv.Close()
+	backends := []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "q.db") }},
+		{"postgres", func(t *testing.T) string { return storetest.PostgresURL(t) }},
+	}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := b.dsn(t)
+			db, err := sqldb.Open(ctx, dsn, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			f := storetest.NewFixture(t, db, "Acme")
+			defs, err := journey.DemoSet()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range defs {
+				raw, _ := journey.DemoFile(d.Key)
+				if _, _, err := db.SaveJourney(ctx, f.Tenant, d.Key, d.Name, raw, "test"); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.SetJourneyStatus(ctx, f.Tenant, d.Key, store.JourneyActive); err != nil {
+					t.Fatal(err)
+				}
+			}
+			day := date.New(2026, 9, 17) // José's D+7: the agent call
+			if _, err := planner.Enrol(ctx, db, f.Tenant, day, 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := planner.Plan(ctx, db, f.Tenant, planner.Options{Day: day, Now: day.In(spZone)}); err != nil {
+				t.Fatal(err)
+			}
+			clock := day.In(spZone).Add(16 * time.Hour).Format(time.RFC3339)
+			code, out, errOut := runCLI(t, "queue", "work", "--db", dsn, "--channel-url", srv.URL, "--until-empty", "--clock", clock, "--log-level", "warn")
+			if code != 0 {
+				t.Fatalf("queue work: code %d; out %q err %q", code, out, errOut)
+			}
+			ids := f.IDs(t, db)
+			as, err := db.AttemptsOfDebtor(ctx, f.Tenant, ids.Jose, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var call store.Attempt
+			for _, a := range as {
+				if a.Channel == "call" {
+					call = a
+				}
+			}
+			if call.ID == 0 {
+				t.Fatalf("no call attempt planned for José: %+v", as)
+			}
+			if call.Status != store.AttemptSent || call.ProviderRef == "" {
+				t.Fatalf("call attempt %d: %s %q (%s); queue work said %q", call.ID, call.Status, call.ProviderRef, call.LastError, out)
+			}
+			tasks, err := db.Tasks(ctx, f.Tenant, store.TaskFilter{})
+			if err != nil || len(tasks) != 1 {
+				t.Fatalf("tasks: %+v %v", tasks, err)
+			}
+			if tk := tasks[0]; tk.AttemptID != call.ID || call.ProviderRef != "task-"+itoa(tk.ID) || tk.Step != "d7-agent" || !strings.Contains(tk.Script, "José") {
+				t.Errorf("task %+v for attempt %+v", tk, call)
+			}
+		})
 	}
 }

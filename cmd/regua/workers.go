@@ -34,11 +34,7 @@ func init() {
 			return err
 		}
 		o.Log = log
-		for _, name := range sortedKeys(storeChannels) {
-			if _, set := o.Channels[name]; !set {
-				o.Channels[name] = storeChannels[name](s, log)
-			}
-		}
+		addStoreChannels(&o, s, log)
 		d, err := dispatch.New(s, o)
 		if err != nil {
 			return err
@@ -50,13 +46,29 @@ func init() {
 // storeChannels are channels whose "send" is written in Régua's own store
 // rather than handed to a provider: agent call tasks, letters, agency
 // exports. Each part registers its own in init.
-var storeChannels = map[string]func(s *sqldb.DB, log *slog.Logger) channel.Channel{}
+// now is the clock they stamp tasks and letters with (nil: time.Now).
+var storeChannels = map[string]func(s *sqldb.DB, log *slog.Logger, now func() time.Time) channel.Channel{}
 
-func registerStoreChannel(name string, f func(s *sqldb.DB, log *slog.Logger) channel.Channel) {
+func registerStoreChannel(name string, f func(s *sqldb.DB, log *slog.Logger, now func() time.Time) channel.Channel) {
 	if _, dup := storeChannels[name]; dup {
 		panic("regua: store channel registered twice: " + name)
 	}
 	storeChannels[name] = f
+}
+
+// addStoreChannels adds every registered store channel to o that o does
+// not already configure, on o's clock. Both dispatch workers (`regua serve
+// --roles worker` and `regua queue work`) call it, so a journey's call and
+// letter steps are sent whichever runs them.
+func addStoreChannels(o *dispatch.Options, s *sqldb.DB, log *slog.Logger) {
+	if o.Channels == nil {
+		o.Channels = map[string]channel.Channel{}
+	}
+	for _, name := range sortedKeys(storeChannels) {
+		if _, set := o.Channels[name]; !set {
+			o.Channels[name] = storeChannels[name](s, log, o.Now)
+		}
+	}
 }
 
 // dispatchOptions reads the dispatch worker's settings from getenv.

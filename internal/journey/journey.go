@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -145,8 +146,20 @@ type Offer struct {
 	Policy string `json:"policy"`
 }
 
-// Outcomes a branch may wait for, weakest to strongest.
-var Outcomes = []string{"planned", "failed", "sent", "no_answer", "delivered", "read", "clicked", "replied", "promised", "paid"}
+// Channels are every channel a journey step's attempt can go by: the
+// provider channels, the store channels (agent call tasks, printed
+// letters) and agency exports. Kill switches (`regua queue pause
+// --channel`, the web queue page) accept exactly these.
+var Channels = []string{"sms", "email", "whatsapp", "voice", "call", "letter", "export"}
+
+// IsChannel reports whether ch is one of Channels.
+func IsChannel(ch string) bool { return slices.Contains(Channels, ch) }
+
+// Outcomes a branch may wait for, weakest to strongest. "failed" (the
+// attempt was parked, cancelled for want of a usable contact point, or the
+// provider reported a failure after accepting it) outranks "sent", so a
+// step can branch on a failure (SMS failed → e-mail, call task).
+var Outcomes = []string{"planned", "sent", "failed", "no_answer", "delivered", "read", "clicked", "replied", "promised", "paid"}
 
 func outcomeRank(o string) int {
 	for i, x := range Outcomes {

@@ -613,7 +613,7 @@ func (p *chunkPlanner) attempt(c *cand, d *store.PlanDebtor, pd *policy.Debtor, 
 		dec.Basis = slot.Basis
 		if !ok {
 			a.Status, a.DueAt = store.AttemptCancelled, after
-			a.LastError = "policy: no allowed instant"
+			a.LastError = store.NoInstantError
 			dec.Planned = &slot.Decision
 		} else {
 			a.DueAt = slot.At
@@ -644,7 +644,7 @@ func (p *chunkPlanner) attempt(c *cand, d *store.PlanDebtor, pd *policy.Debtor, 
 	a.Decision = decJSON
 	payload, link := p.payload(c, d, fr, a)
 	if a.Status == store.AttemptPlanned && payload.To == "" && (s.Action == journey.ActMessage || s.Action == journey.ActOffer || s.Action == journey.ActVoice) {
-		a.Status, a.LastError = store.AttemptCancelled, "no usable "+s.Channel+" contact point"
+		a.Status, a.LastError = store.AttemptCancelled, store.NoContactPrefix+s.Channel+" contact point"
 		link = nil
 		payload.LinkToken = ""
 	}

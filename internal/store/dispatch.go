@@ -12,6 +12,16 @@ import (
 // (a paused channel or journey); resuming puts it back to planned.
 const AttemptHeld AttemptStatus = "held"
 
+// The last errors of attempts the planner cancels because the channel
+// cannot reach the debtor: no usable contact point for it (NoContactPrefix
+// + channel + " contact point"), or the contact policy allows no instant
+// (an opted-out channel, say). The journey engine sees such a step's
+// outcome as "failed", so a later step can branch to another channel.
+const (
+	NoContactPrefix = "no usable "
+	NoInstantError  = "policy: no allowed instant"
+)
+
 // Claim asks for due attempts.
 type Claim struct {
 	Now      time.Time     // the worker's clock: attempts due at or before it

@@ -243,6 +243,9 @@ type LetterStore interface {
 	// withPDF.
 	Letters(ctx context.Context, tenant domain.TenantID, day date.Date, withPDF bool) ([]Letter, error)
 	LetterDays(ctx context.Context, tenant domain.TenantID, limit int) ([]LetterDay, error)
+	// LettersOfDebtor returns a debtor's letters (without PDFs), newest
+	// print batch first, at most limit (default 50).
+	LettersOfDebtor(ctx context.Context, tenant domain.TenantID, debtor int64, limit int) ([]Letter, error)
 	// MarkLettersPrinted stamps a day's letters as printed at at.
 	MarkLettersPrinted(ctx context.Context, tenant domain.TenantID, day date.Date, at time.Time) (int, error)
 }

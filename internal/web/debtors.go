@@ -98,7 +98,19 @@ type debtorView struct {
 	CreditorHold bool
 	Attempts     []attemptView // contacts planned and made (acionamentos), newest first
 	Negotiation  *store.DebtorNegotiation
+	Tasks        []debtorTaskView   // agent call tasks, open and closed
+	Letters      []debtorLetterView // printed letters, newest batch first
 	loc          *time.Location
+}
+
+type debtorTaskView struct {
+	store.AgentTask
+	Due, Closed string // in the debtor's zone; "" when zero
+}
+
+type debtorLetterView struct {
+	store.Letter
+	Batch, Printed string
 }
 
 type contactView struct {
@@ -162,6 +174,28 @@ func (s *Server) debtor(w http.ResponseWriter, r *http.Request, c *Ctx) {
 		}
 		v.Attempts = attemptViews(c.L, atts, v.loc)
 		linkAttemptEvents(v.Events, v.Attempts)
+	}
+	// The debtor's agent call tasks and printed letters (what the call and
+	// letter channels "sent"), when the store keeps them.
+	if ts, ok := s.st.(store.TaskStore); ok {
+		tasks, err := ts.Tasks(r.Context(), c.Tenant(), store.TaskFilter{DebtorID: d360.Debtor.ID, Limit: 50})
+		if err != nil {
+			s.internal(w, r, c, err)
+			return
+		}
+		for _, tk := range tasks {
+			v.Tasks = append(v.Tasks, debtorTaskView{AgentTask: tk, Due: c.L.TimeIn(tk.DueFrom, v.loc), Closed: c.L.TimeIn(tk.ClosedAt, v.loc)})
+		}
+	}
+	if ls, ok := s.st.(store.LetterStore); ok {
+		letters, err := ls.LettersOfDebtor(r.Context(), c.Tenant(), d360.Debtor.ID, 50)
+		if err != nil {
+			s.internal(w, r, c, err)
+			return
+		}
+		for _, l := range letters {
+			v.Letters = append(v.Letters, debtorLetterView{Letter: l, Batch: c.L.Date(l.BatchDate), Printed: c.L.TimeIn(l.PrintedAt, v.loc)})
+		}
 	}
 	if ns, ok := s.st.(store.NegotiationStore); ok {
 		neg, err := ns.DebtorNegotiation(r.Context(), c.Tenant(), d360.Debtor.ID)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/journey"
 	"github.com/regua/regua/internal/planner"
 	"github.com/regua/regua/internal/store"
 )
@@ -416,6 +417,20 @@ func TestQueuePage(t *testing.T) {
 	}
 	if ps, _ := e.st.Pauses(ctx, e.A.ID); len(ps) != 1 || ps[0].Actor != "user:"+itoa64(e.A.Supervisor.ID) {
 		t.Errorf("journey pause: %+v", ps)
+	}
+	// Every channel a journey can send by may be switched off, agency
+	// exports included; the queue page offers each.
+	qp := c.get("/queue")
+	for _, ch := range journey.Channels {
+		if !strings.Contains(qp.Body, `value="`+ch+`"`) {
+			t.Errorf("queue page offers no kill switch for %s", ch)
+		}
+		if r := c.post("/queue/pause", url.Values{"scope": {"channel"}, "value": {ch}}); r.Code != http.StatusSeeOther {
+			t.Errorf("pause channel %s: %d", ch, r.Code)
+		}
+		if r := c.post("/queue/resume", url.Values{"scope": {"channel"}, "value": {ch}}); r.Code != http.StatusSeeOther {
+			t.Errorf("resume channel %s: %d", ch, r.Code)
+		}
 	}
 	// Unknown scopes and channels are refused; a journey of another
 	// tenant (or none) is not found.

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"mime/multipart"
@@ -14,10 +15,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/phone"
+	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/taxid"
 )
 
@@ -334,6 +337,56 @@ func TestDebtor360(t *testing.T) {
 	}
 	if r := c.get("/debtors/0"); r.Code != http.StatusNotFound {
 		t.Errorf("debtor 0: %d", r.Code)
+	}
+
+	// The call and letter channels: the debtor's agent tasks (open and
+	// closed, with priority and outcome) and letters are listed.
+	ctx := context.Background()
+	d := e.A.Debtor
+	mkTask := func(origin string, prio int) store.AgentTask {
+		tk, _, err := e.st.CreateTask(ctx, e.A.ID, store.AgentTask{Origin: origin, DebtorID: id, DebtID: d.Debts[0].ID, Priority: prio, Journey: "cobranca", Step: "d7-agent",
+			DueFrom: testNow.Add(-time.Hour), DueUntil: testNow.Add(3 * time.Hour), Phone: "+5592981234567", Reason: "d7-agent"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	done, open := mkTask("attempt:901", 2), mkTask("attempt:902", 4)
+	claimed, err := e.st.ClaimTask(ctx, e.A.ID, e.A.Agent.ID, "", testNow)
+	if err != nil || claimed.ID != done.ID {
+		t.Fatalf("claim: %+v %v", claimed, err)
+	}
+	if _, err := e.st.CloseTask(ctx, e.A.ID, store.TaskClose{TaskID: done.ID, AgentID: e.A.Agent.ID, Outcome: "no_answer", Note: "caixa postal", At: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.st.SaveLetter(ctx, e.A.ID, store.Letter{AttemptID: 903, DebtorID: id, DebtID: d.Debts[0].ID, BatchDate: date.Of(testNow), Recipient: d.Debtor.Name,
+		Address: []string{"Rua das Flores, 12"}, Creditor: "Loja A", Contract: "CT-A-001", Subject: "Aviso de negativação", Body: "Olá.", Reference: "rg-1-a903", PDF: []byte("%PDF-1.3")}); err != nil {
+		t.Fatal(err)
+	}
+	r = c.get("/debtors/" + itoa64(id))
+	for _, want := range []string{
+		`id="debtor-tasks"`, "Tarefas de ligação", fmt.Sprintf(`id="debtor-task-%d"`, open.ID), fmt.Sprintf(`id="debtor-task-%d"`, done.ID), "Na fila", "Concluída", "Não atendeu", "caixa postal", "d7-agent",
+		`id="debtor-letters"`, `id="debtor-letter-`, "Aviso de negativação", "Ainda não impressa",
+	} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("360 page lacks %q", want)
+		}
+	}
+	if other := e.loggedIn(t, e.B.Agent).get("/debtors/" + itoa64(id)); strings.Contains(other.Body, "Aviso de negativação") {
+		t.Error("tenant B sees A's letter")
+	}
+	// Every channel an attempt can have is labelled in every language.
+	cat, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, loc := range []string{"pt-BR", "es", "en"} {
+		l := cat.localizer(loc)
+		for _, ch := range []string{"sms", "email", "whatsapp", "voice", "call", "letter", "export"} {
+			if !l.Has("channel." + ch) {
+				t.Errorf("%s: no label for channel %s", loc, ch)
+			}
+		}
 	}
 }
 

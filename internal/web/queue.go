@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/journey"
 	"github.com/regua/regua/internal/planner"
 	"github.com/regua/regua/internal/policy"
 	"github.com/regua/regua/internal/store"
@@ -19,8 +20,9 @@ import (
 var queueStatuses = []store.AttemptStatus{store.AttemptPlanned, store.AttemptHeld, store.AttemptSending, store.AttemptSent,
 	store.AttemptFailed, store.AttemptParked, store.AttemptCancelled}
 
-// pausableChannels are the channels a kill switch can name.
-var pausableChannels = []string{"sms", "email", "whatsapp", "voice", "call", "letter"}
+// pausableChannels are the channels a kill switch can name: every
+// channel a journey's attempt can go by, exports included.
+var pausableChannels = journey.Channels
 
 type queueRow struct {
 	Channel string

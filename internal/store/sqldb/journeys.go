@@ -686,7 +686,14 @@ func (db *DB) PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs
 	for start := 0; start < len(enrolmentIDs); start += 5000 {
 		args := []any{tenant}
 		in := db.idsIn("enrolment_id", enrolmentIDs[start:min(start+5000, len(enrolmentIDs))], &args)
-		if err := scan(cols+in, args, func(h store.PlanHistory) {
+		// An attempt the planner cancelled because its channel cannot
+		// reach the debtor (no usable contact point, no instant the policy
+		// allows) failed as surely as one dispatch parked: its step's
+		// outcome is "failed", so a step may branch on it (SMS failed →
+		// e-mail, call task). Other cancellations (stop conditions) are
+		// no outcome.
+		ocols := strings.Replace(cols, "status,", "CASE WHEN status = 'cancelled' AND (last_error LIKE '"+store.NoContactPrefix+"%' OR last_error = '"+store.NoInstantError+"') THEN 'parked' ELSE status END,", 1)
+		if err := scan(ocols+in, args, func(h store.PlanHistory) {
 			m := outcomes[h.EnrolmentID]
 			if m == nil {
 				m = map[string]string{}
@@ -735,8 +742,11 @@ func (db *DB) PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs
 }
 
 // outcomeOrder ranks outcomes weakest to strongest (journey.Outcomes; kept
-// here too so the store does not import the engine).
-var outcomeOrder = map[string]int{"planned": 1, "failed": 2, "sent": 3, "no_answer": 4, "delivered": 5, "read": 6, "clicked": 7, "replied": 8, "promised": 9, "paid": 10}
+// here too so the store does not import the engine). "failed" ranks above
+// "sent": a provider's failure report after it accepted the message is
+// news, and a step branching on "failed" must see it; any later sign of
+// life (no_answer, delivered…) ranks above it.
+var outcomeOrder = map[string]int{"planned": 1, "sent": 2, "failed": 3, "no_answer": 4, "delivered": 5, "read": 6, "clicked": 7, "replied": 8, "promised": 9, "paid": 10}
 
 func betterOutcome(a, b string) string {
 	if outcomeOrder[b] > outcomeOrder[a] {

@@ -402,6 +402,26 @@ func (db *DB) Letters(ctx context.Context, tenant domain.TenantID, day date.Date
 	return out, rows.Err()
 }
 
+func (db *DB) LettersOfDebtor(ctx context.Context, tenant domain.TenantID, debtor int64, limit int) ([]store.Letter, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT `+letterCols+` FROM letters WHERE tenant_id = ? AND debtor_id = ? ORDER BY batch_date DESC, id DESC LIMIT ?`), tenant, debtor, limit)
+	if err != nil {
+		return nil, fmt.Errorf("letters of debtor %d: %w", debtor, err)
+	}
+	defer rows.Close()
+	var out []store.Letter
+	for rows.Next() {
+		l, err := scanLetter(rows, tenant, false)
+		if err != nil {
+			return nil, fmt.Errorf("letters of debtor %d: %w", debtor, err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
 func (db *DB) LetterDays(ctx context.Context, tenant domain.TenantID, limit int) ([]store.LetterDay, error) {
 	if limit <= 0 {
 		limit = 30

@@ -314,6 +314,28 @@ func RunTasks(t *testing.T, st store.Store) {
 		if other, _ := s.Letters(ctx, b.Tenant, day, false); len(other) != 0 {
 			t.Errorf("tenant b sees %d letters", len(other))
 		}
+		// A debtor's letters, newest batch first, for the 360° page.
+		for _, c := range []struct {
+			tenant domain.TenantID
+			debtor int64
+			want   []int64 // attempt ids
+		}{
+			{a.Tenant, ia.Jose, []int64{503, l.AttemptID}},
+			{a.Tenant, ia.Maria, []int64{502}},
+			{b.Tenant, ia.Jose, nil},
+		} {
+			got, err := s.LettersOfDebtor(ctx, c.tenant, c.debtor, 10)
+			var ids []int64
+			for _, x := range got {
+				ids = append(ids, x.AttemptID)
+				if x.PDF != nil {
+					t.Errorf("letters of debtor %d carry PDFs", c.debtor)
+				}
+			}
+			if err != nil || fmt.Sprint(ids) != fmt.Sprint(c.want) {
+				t.Errorf("letters of debtor %d (tenant %d): attempts %v %v, want %v", c.debtor, c.tenant, ids, err, c.want)
+			}
+		}
 		if n, err := s.MarkLettersPrinted(ctx, a.Tenant, day, t0); err != nil || n != 2 {
 			t.Fatalf("printed: %d %v", n, err)
 		}
