@@ -64,7 +64,8 @@ func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")
-		db.sql, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		uri := "file:" + uriPath.Replace(path) + "?" + q.Encode()
+		db.sql, err = sql.Open("sqlite", uri)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
@@ -75,7 +76,7 @@ func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
 		// Readers busy during an Analyze keep their old statistics; a
 		// bounded lifetime renews them.
 		db.sql.SetConnMaxLifetime(10 * time.Minute)
-		db.wsql, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		db.wsql, err = sql.Open("sqlite", uri)
 		if err != nil {
 			db.sql.Close()
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -306,3 +307,8 @@ func (s timeScanner) parse(v string) error {
 }
 
 func tm(t *time.Time) timeScanner { return timeScanner{t} }
+
+// uriPath escapes what a SQLite URI filename would read as syntax: a path
+// with "#" or "?" (a directory named "a#1") would otherwise open a file
+// cut at that character.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
