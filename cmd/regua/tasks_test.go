@@ -19,7 +19,6 @@ import (
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/dispatch"
 	"github.com/regua/regua/internal/domain"
-	"github.com/regua/regua/internal/journey"
 	"github.com/regua/regua/internal/letter"
 	"github.com/regua/regua/internal/planner"
 	"github.com/regua/regua/internal/store"
@@ -46,18 +45,8 @@ func consumers(t *testing.T, db *sqldb.DB) (storetest.Fixture, map[string]store.
 	if _, err := db.ApplyImport(ctx, f.Tenant, f.Portfolio.ID, rows); err != nil {
 		t.Fatal(err)
 	}
-	defs, err := journey.DemoSet()
-	if err != nil {
+	if _, err := LoadDemoJourneys(ctx, db, f.Tenant, ""); err != nil {
 		t.Fatal(err)
-	}
-	for _, d := range defs {
-		raw, _ := journey.DemoFile(d.Key)
-		if _, _, err := db.SaveJourney(ctx, f.Tenant, d.Key, d.Name, raw, "test"); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.SetJourneyStatus(ctx, f.Tenant, d.Key, store.JourneyActive); err != nil {
-			t.Fatal(err)
-		}
 	}
 	if _, err := planner.Enrol(ctx, db, f.Tenant, date.New(2026, 9, 17), 0); err != nil {
 		t.Fatal(err)
@@ -311,18 +300,8 @@ func TestQueueWorkSendsStoreChannels(t *testing.T) {
 			}
 			defer db.Close()
 			f := storetest.NewFixture(t, db, "Acme")
-			defs, err := journey.DemoSet()
-			if err != nil {
+			if _, err := LoadDemoJourneys(ctx, db, f.Tenant, ""); err != nil {
 				t.Fatal(err)
-			}
-			for _, d := range defs {
-				raw, _ := journey.DemoFile(d.Key)
-				if _, _, err := db.SaveJourney(ctx, f.Tenant, d.Key, d.Name, raw, "test"); err != nil {
-					t.Fatal(err)
-				}
-				if err := db.SetJourneyStatus(ctx, f.Tenant, d.Key, store.JourneyActive); err != nil {
-					t.Fatal(err)
-				}
 			}
 			day := date.New(2026, 9, 17) // José's D+7: the agent call
 			if _, err := planner.Enrol(ctx, db, f.Tenant, day, 0); err != nil {
