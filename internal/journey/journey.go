@@ -156,9 +156,9 @@ var Channels = []string{"sms", "email", "whatsapp", "voice", "call", "letter", "
 func IsChannel(ch string) bool { return slices.Contains(Channels, ch) }
 
 // Outcomes a branch may wait for, weakest to strongest. "failed" (the
-// attempt was parked, cancelled for want of a usable contact point, or the
-// provider reported a failure after accepting it) outranks "sent", so a
-// step can branch on a failure (SMS failed → e-mail, call task).
+// attempt was parked or cancelled, or the provider reported a failure
+// after accepting it) outranks "sent", so a step can branch on a failure
+// (SMS failed → e-mail, call task).
 var Outcomes = []string{"planned", "sent", "failed", "no_answer", "delivered", "read", "clicked", "replied", "promised", "paid"}
 
 func outcomeRank(o string) int {

@@ -54,13 +54,14 @@ func TestBranchOnOutcome(t *testing.T) {
 	cases := []struct {
 		name    string
 		noPhone bool   // José's mobile opted out before planning
-		settle  string // what dispatch made of the SMS: parked, sent ("" with noPhone)
+		settle  string // what dispatch made of the SMS: parked, cancelled, sent ("" with noPhone)
 		report  string // the provider's callback after sent ("" none)
 		want    string // step planned on D+2
 	}{
 		{name: "parked by dispatch", settle: "parked", want: "d2-call-if-failed"},
 		{name: "failed after sent", settle: "sent", report: "failed", want: "d2-call-if-failed"},
 		{name: "mobile opted out", noPhone: true, want: "d2-call-if-failed"},
+		{name: "cancelled at send time", settle: "cancelled", want: "d2-call-if-failed"},
 		{name: "sent", settle: "sent", want: "d2-email-if-sent"},
 		{name: "delivered", settle: "sent", report: "delivered", want: "d2-email-if-sent"},
 	}
@@ -99,8 +100,11 @@ func TestBranchOnOutcome(t *testing.T) {
 						t.Fatalf("claim: %+v %v", cl, err)
 					}
 					st := store.Settled{ID: sms.ID, Status: store.AttemptStatus(c.settle), ProviderRef: "p-1"}
-					if c.settle == "parked" {
+					switch c.settle {
+					case "parked":
 						st.ProviderRef, st.Error = "", "provider sink: 400 invalid number"
+					case "cancelled":
+						st.ProviderRef, st.Error = "", "contact point opted out before sending"
 					}
 					if _, err := db.SettleAttempts(ctx, f.Tenant, "t1", now, []store.Settled{st}); err != nil {
 						t.Fatal(err)

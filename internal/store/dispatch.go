@@ -15,8 +15,8 @@ const AttemptHeld AttemptStatus = "held"
 // The last errors of attempts the planner cancels because the channel
 // cannot reach the debtor: no usable contact point for it (NoContactPrefix
 // + channel + " contact point"), or the contact policy allows no instant
-// (an opted-out channel, say). The journey engine sees such a step's
-// outcome as "failed", so a later step can branch to another channel.
+// (an opted-out channel, say). Like every cancelled attempt, the journey
+// engine sees such a step's outcome as "failed".
 const (
 	NoContactPrefix = "no usable "
 	NoInstantError  = "policy: no allowed instant"

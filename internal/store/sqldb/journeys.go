@@ -686,14 +686,7 @@ func (db *DB) PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs
 	for start := 0; start < len(enrolmentIDs); start += 5000 {
 		args := []any{tenant}
 		in := db.idsIn("enrolment_id", enrolmentIDs[start:min(start+5000, len(enrolmentIDs))], &args)
-		// An attempt the planner cancelled because its channel cannot
-		// reach the debtor (no usable contact point, no instant the policy
-		// allows) failed as surely as one dispatch parked: its step's
-		// outcome is "failed", so a step may branch on it (SMS failed →
-		// e-mail, call task). Other cancellations (stop conditions) are
-		// no outcome.
-		ocols := strings.Replace(cols, "status,", "CASE WHEN status = 'cancelled' AND (last_error LIKE '"+store.NoContactPrefix+"%' OR last_error = '"+store.NoInstantError+"') THEN 'parked' ELSE status END,", 1)
-		if err := scan(ocols+in, args, func(h store.PlanHistory) {
+		if err := scan(cols+in, args, func(h store.PlanHistory) {
 			m := outcomes[h.EnrolmentID]
 			if m == nil {
 				m = map[string]string{}
@@ -703,10 +696,14 @@ func (db *DB) PlanHistory(ctx context.Context, tenant domain.TenantID, debtorIDs
 			switch h.Status {
 			case store.AttemptSending:
 				o = "planned"
-			case store.AttemptParked:
+			case store.AttemptParked, store.AttemptCancelled:
+				// The contact did not happen for good: parked after its
+				// tries, or cancelled (no usable contact point, no allowed
+				// instant, opted out or refused at send time), so a later
+				// step may branch on it. Cancellations by a stop condition
+				// (paid, enrolment ended) stop the enrolment too, so no
+				// later step reads them.
 				o = "failed"
-			case store.AttemptCancelled:
-				o = ""
 			}
 			k := key(h.EnrolmentID, h.StepID, h.AnchorDate)
 			m[k] = betterOutcome(m[k], o)
