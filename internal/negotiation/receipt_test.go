@@ -3,7 +3,6 @@ package negotiation_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -12,7 +11,7 @@ import (
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/negotiation"
-	"github.com/regua/regua/internal/offer"
+	"github.com/regua/regua/internal/negotiation/negotiationtest"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
 	"github.com/regua/regua/internal/store/storetest"
@@ -27,33 +26,8 @@ func TestPayInstallmentPlansReceipt(t *testing.T) {
 		ctx := context.Background()
 		f := storetest.NewFixture(t, db, "receipt")
 		svc := &negotiation.Service{Store: db}
-		body, err := os.ReadFile("../offer/demo_policies.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := svc.SavePolicies(ctx, f.Tenant, body, "test"); err != nil {
-			t.Fatal(err)
-		}
 		jose, _ := storetest.FixtureDebts(t, db, f.Tenant, "52998224725")
-		today := date.Of(time.Now().UTC())
-		q, err := svc.Menu(ctx, f.Tenant, negotiation.MenuRequest{DebtorID: jose, AsOf: today})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var o *offer.Offer
-		for i := range q.Menu.Offers {
-			if q.Menu.Offers[i].Kind == offer.KindInstallments {
-				o = &q.Menu.Offers[i]
-			}
-		}
-		if o == nil {
-			t.Fatalf("no installments offer in %+v", q.Menu.Offers)
-		}
-		acc, err := svc.Accept(ctx, f.Tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: jose, AsOf: today}, OfferID: o.ID,
-			Who: "52998224725", WhoKind: "debtor", Channel: "portal"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		acc := negotiationtest.AcceptInstallments(t, svc, f.Tenant, jose, "52998224725", date.Of(time.Now().UTC()))
 		ag := acc.Agreement
 		first := ag.Installments[0]
 		paidAt := time.Now().UTC().Truncate(time.Second)

@@ -14,7 +14,7 @@ import (
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/negotiation"
-	"github.com/regua/regua/internal/offer"
+	"github.com/regua/regua/internal/negotiation/negotiationtest"
 	"github.com/regua/regua/internal/pixapi"
 	"github.com/regua/regua/internal/reconcile"
 	"github.com/regua/regua/internal/store"
@@ -37,33 +37,9 @@ func TestAgreementInstallmentsBooked(t *testing.T) {
 			t.Fatal(err)
 		}
 		svc := &negotiation.Service{Store: db}
-		body, err := os.ReadFile("../offer/demo_policies.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := svc.SavePolicies(ctx, f.Tenant, body, "test"); err != nil {
-			t.Fatal(err)
-		}
 		jose := debtorID(t, db, f, "52998224725")
 		today := date.Of(time.Now().UTC())
-		q, err := svc.Menu(ctx, f.Tenant, negotiation.MenuRequest{DebtorID: jose, AsOf: today})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var o *offer.Offer
-		for i := range q.Menu.Offers {
-			if q.Menu.Offers[i].Kind == offer.KindInstallments {
-				o = &q.Menu.Offers[i]
-			}
-		}
-		if o == nil {
-			t.Fatalf("no installments offer in %+v", q.Menu.Offers)
-		}
-		acc, err := svc.Accept(ctx, f.Tenant, negotiation.AcceptRequest{MenuRequest: negotiation.MenuRequest{DebtorID: jose, AsOf: today}, OfferID: o.ID,
-			Who: "52998224725", WhoKind: "debtor", Channel: "portal"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		acc := negotiationtest.AcceptInstallments(t, svc, f.Tenant, jose, "52998224725", today)
 		ag := acc.Agreement
 		if len(ag.Installments) < 3 || acc.Reminders == 0 {
 			t.Fatalf("agreement with %d installments, %d reminders", len(ag.Installments), acc.Reminders)
