@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -40,8 +41,9 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	records := fs.Int("records", 1_000_000, "settlement records in the return file")
 	debtors := fs.Int("debtors", 0, "demo debtors to load (default: enough for --records open installments)")
 	batch := fs.Int("batch", reconcile.DefaultBatch, "payments per reconcile transaction")
+	statements := fs.Bool("statements", false, "print the time spent in each kind of booking statement")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the parse + reconcile phase here")
-	template := fs.String("template", "", "SQLite only: a file keeping the loaded portfolio and issued boletos; reused (copied) when it exists, written when not, so that repeated runs skip the load")
+	template := fs.String("template", "", "keep the loaded portfolio and issued boletos between runs: on SQLite a file, on PostgreSQL a database name on the same server; reused (copied) when it exists, written when not")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -49,9 +51,23 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("--records %d: want at least 1", *records)
 	}
 	out := env.stdout
-	db, dsn, cleanup, err := bench.FreshDB(ctx, *target, "cnab")
+	pgTemplate := ""
+	if *template != "" && bench.IsPostgres(*target) {
+		ok, err := bench.PGDatabaseExists(ctx, *target, *template)
+		if err != nil {
+			return err
+		}
+		if ok {
+			pgTemplate = *template
+		}
+	}
+	t0 := time.Now()
+	db, dsn, cleanup, err := bench.FreshDBFrom(ctx, *target, "cnab", pgTemplate)
 	if err != nil {
 		return err
+	}
+	if pgTemplate != "" {
+		fmt.Fprintf(out, "  portfolio and boletos copied from database %s: %s\n", pgTemplate, time.Since(t0).Round(time.Millisecond))
 	}
 	defer func() { cleanup() }()
 	asOf := date.New(2026, 11, 24)
@@ -61,15 +77,12 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 		n = *records*10/17 + 100
 	}
 	fmt.Fprintf(out, "bench cnab: store %s, %d records, GOMAXPROCS %d, %s\n", db.Dialect(), *records, runtime.GOMAXPROCS(0), runtime.Version())
-	reuse := false
-	if *template != "" {
-		if db.Dialect() != "sqlite" {
-			return usagef("--template is for SQLite")
-		}
+	reuse := pgTemplate != ""
+	if *template != "" && db.Dialect() == "sqlite" {
 		_, err := os.Stat(*template)
 		reuse = err == nil
 	}
-	if reuse {
+	if reuse && db.Dialect() == "sqlite" {
 		// The fresh file is replaced by a copy of the template.
 		t0 := time.Now()
 		db.Close()
@@ -106,7 +119,17 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 		if issued < *records {
 			fmt.Fprintf(out, "  (only %d open installments: the return settles %d; raise --debtors for more)\n", issued, issued)
 		}
-		if *template != "" {
+		if *template != "" && db.Dialect() == "postgres" {
+			// The copy needs the database to itself for a moment.
+			db.Close()
+			if err := bench.PGCopyDatabase(ctx, *target, strings.TrimPrefix(mustURLPath(dsn), "/"), *template); err != nil {
+				return fmt.Errorf("write template: %w", err)
+			}
+			if db, err = sqldb.Open(ctx, dsn, false); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "  template written to database %s\n", *template)
+		} else if *template != "" {
 			os.Remove(*template)
 			if _, err := db.SQL().ExecContext(ctx, `VACUUM INTO ?`, *template); err != nil {
 				return fmt.Errorf("write template: %w", err)
@@ -122,7 +145,7 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "retorno.ret")
-	t0 := time.Now()
+	t0 = time.Now()
 	info, err := benchWriteReturn(ctx, db, tenant, path, asOf)
 	if err != nil {
 		return fmt.Errorf("write return: %w", err)
@@ -153,6 +176,9 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	// the system first: the peak is that of parse + reconcile.
 	debug.FreeOSMemory()
 	bench.ResetPeakRSS()
+	if *statements {
+		sqldb.TimeBookingStatements()
+	}
 	r := &reconcile.Reconciler{Store: db, Batch: *batch}
 	t0 = time.Now()
 	cpu0 := bench.CPUTime()
@@ -179,6 +205,18 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	fmt.Fprintf(out, "  peak RSS during reconcile: %s\n", bench.MB(peak))
+	if *statements {
+		times := sqldb.BookingStatementTimes()
+		keys := make([]string, 0, len(times))
+		for k := range times {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return times[keys[i]] > times[keys[j]] })
+		fmt.Fprintf(out, "  time in booking statements (rows read after the first not counted):\n")
+		for _, k := range keys {
+			fmt.Fprintf(out, "    %9s  %s\n", times[k].Round(time.Millisecond), k)
+		}
+	}
 	t0 = time.Now()
 	again, err := r.ReturnFile(ctx, tenant, path)
 	if err != nil {
@@ -366,4 +404,12 @@ func readLines(path string) (int, error) {
 		n++
 	}
 	return n, sc.Err()
+}
+
+func mustURLPath(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return ""
+	}
+	return u.Path
 }

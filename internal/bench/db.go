@@ -19,7 +19,46 @@ import (
 // postgres:// URL gets a new database on that server (dropped by cleanup);
 // anything else is a directory for a new SQLite file ("" = a temp dir).
 func FreshDB(ctx context.Context, target, label string) (db *sqldb.DB, dsn string, cleanup func(), err error) {
-	if strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://") {
+	return FreshDBFrom(ctx, target, label, "")
+}
+
+// IsPostgres says whether target names a PostgreSQL server.
+func IsPostgres(target string) bool {
+	return strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://")
+}
+
+// PGDatabaseExists says whether the server of target has database name.
+func PGDatabaseExists(ctx context.Context, target, name string) (bool, error) {
+	admin, err := pgx.Connect(ctx, target)
+	if err != nil {
+		return false, err
+	}
+	defer admin.Close(ctx)
+	var n int
+	err = admin.QueryRow(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, name).Scan(&n)
+	return n > 0, err
+}
+
+// PGCopyDatabase creates database to as a copy of from (CREATE DATABASE …
+// TEMPLATE: a file copy, no other session may be connected to from).
+func PGCopyDatabase(ctx context.Context, target, from, to string) error {
+	admin, err := pgx.Connect(ctx, target)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(ctx)
+	_, err = admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{to}.Sanitize()+" TEMPLATE "+pgx.Identifier{from}.Sanitize())
+	if err != nil {
+		return fmt.Errorf("copy database %s to %s: %w", from, to, err)
+	}
+	return nil
+}
+
+// FreshDBFrom is FreshDB; on PostgreSQL a non-empty template names a
+// database the new one is copied from (a loaded portfolio kept between
+// runs) instead of starting empty.
+func FreshDBFrom(ctx context.Context, target, label, template string) (db *sqldb.DB, dsn string, cleanup func(), err error) {
+	if IsPostgres(target) {
 		admin, err := pgx.Connect(ctx, target)
 		if err != nil {
 			return nil, "", nil, fmt.Errorf("connect %s: %w", label, err)
@@ -27,7 +66,11 @@ func FreshDB(ctx context.Context, target, label string) (db *sqldb.DB, dsn strin
 		b := make([]byte, 4)
 		rand.Read(b)
 		name := "regua_bench_" + label + "_" + hex.EncodeToString(b)
-		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		create := "CREATE DATABASE " + name
+		if template != "" {
+			create += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+		}
+		if _, err := admin.Exec(ctx, create); err != nil {
 			admin.Close(ctx)
 			return nil, "", nil, err
 		}

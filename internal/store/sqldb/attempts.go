@@ -94,7 +94,7 @@ func (db *DB) AttemptsOfDebtor(ctx context.Context, tenant domain.TenantID, debt
 }
 
 func (db *DB) CancelPlannedAttempts(ctx context.Context, tenant domain.TenantID, debtID int64, reason string) (int, error) {
-	res, err := db.Exec(ctx, `UPDATE attempts SET status = 'cancelled', last_error = ? WHERE tenant_id = ? AND debt_id = ? AND status IN ('planned', 'failed')`, reason, tenant, debtID)
+	res, err := db.Exec(ctx, `UPDATE attempts SET status = 'cancelled', last_error = ? WHERE tenant_id = ? AND debt_id = ? AND debt_id <> 0 AND status IN ('planned', 'failed')`, reason, tenant, debtID)
 	if err != nil {
 		return 0, fmt.Errorf("cancel attempts of debt %d: %w", debtID, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/regua/regua/internal/date"
@@ -349,11 +350,15 @@ func (db *DB) AppendEvent(ctx context.Context, tenant domain.TenantID, e domain.
 	return e, nil
 }
 
+// Events is the debtor's timeline, newest first. Payments are not written
+// as events: the payments table is their record, and each one is read back
+// here as a "paid" entry (a return file of a million settlements wrote a
+// million event rows that said what the payments already said).
 func (db *DB) Events(ctx context.Context, tenant domain.TenantID, debtorID int64, limit int) ([]domain.Event, error) {
 	if limit <= 0 {
 		limit = 200
 	}
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT id, debt_id, kind, at, actor, summary, data FROM events WHERE tenant_id = ? AND debtor_id = ? ORDER BY at DESC, id DESC LIMIT ?`), tenant, debtorID, limit)
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT id, debt_id, kind, at, actor, summary, data FROM events WHERE tenant_id = ? AND debtor_id = ? AND kind <> 'paid' ORDER BY at DESC, id DESC LIMIT ?`), tenant, debtorID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("events of debtor %d: %w", debtorID, err)
 	}
@@ -370,6 +375,62 @@ func (db *DB) Events(ctx context.Context, tenant domain.TenantID, debtorID int64
 		if data.Valid {
 			e.Data = json.RawMessage(data.String)
 		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("events of debtor %d: %w", debtorID, err)
+	}
+	paid, err := db.paidEvents(ctx, tenant, debtorID, limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(paid) == 0 {
+		return out, nil
+	}
+	out = append(out, paid...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].At.Equal(out[j].At) {
+			return out[i].At.After(out[j].At)
+		}
+		return out[i].ID > out[j].ID
+	})
+	return out[:min(len(out), limit)], nil
+}
+
+// paidEvents reads the debtor's newest payments as "paid" timeline
+// entries, with the contract and installment, or agreement and
+// installment, that each paid.
+func (db *DB) paidEvents(ctx context.Context, tenant domain.TenantID, debtorID int64, limit int) ([]domain.Event, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT p.id, p.debt_id, p.installment_id, p.source, p.source_ref, p.amount, p.booked_at,
+		COALESCE(d.contract_number, ''), COALESCE(i.number, 0), COALESCE(ap.agreement_id, 0), COALESCE(ap.number, 0)
+		FROM payments p
+		LEFT JOIN installments i ON i.tenant_id = p.tenant_id AND i.id = p.installment_id
+		LEFT JOIN debts d ON d.tenant_id = p.tenant_id AND d.id = p.debt_id
+		LEFT JOIN agreement_payments ap ON ap.tenant_id = p.tenant_id AND ap.payment_id = p.id
+		WHERE p.tenant_id = ? AND p.debtor_id = ? ORDER BY p.booked_at DESC, p.id DESC LIMIT ?`), tenant, debtorID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("payments of debtor %d: %w", debtorID, err)
+	}
+	defer rows.Close()
+	var out []domain.Event
+	for rows.Next() {
+		var b booking
+		var src, contract string
+		var number int
+		var agreement int64
+		var agrNumber int
+		e := domain.Event{TenantID: tenant, DebtorID: debtorID, Kind: domain.EventPaid}
+		if err := rows.Scan(&b.paymentID, &b.debtID, &b.inst, &src, &b.sourceRef, &b.amount, tm(&e.At), &contract, &number, &agreement, &agrNumber); err != nil {
+			return nil, fmt.Errorf("payments of debtor %d: %w", debtorID, err)
+		}
+		b.source = domain.PaymentSource(src)
+		if agreement != 0 {
+			b.contract, b.number, b.agreementID = "", agrNumber, agreement
+		} else {
+			b.contract, b.number = contract, number
+		}
+		e.ID, e.DebtID, e.Actor = b.paymentID, b.debtID, src
+		e.Summary, e.Data = paidSummary(&b), paidEventData(&b)
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -200,7 +200,7 @@ func (db *DB) CreateAgreement(ctx context.Context, tenant domain.TenantID, a sto
 		// The same stop as AttemptStore.CancelPlannedAttempts, inside this
 		// transaction so no collection message leaves for a suspended debt.
 		why := fmt.Sprintf("agreement %d", id)
-		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE attempts SET status = 'cancelled', last_error = ? WHERE tenant_id = ? AND status IN ('planned', 'failed') AND debt_id IN (`+placeholders(len(a.DebtIDs))+`)`),
+		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE attempts SET status = 'cancelled', last_error = ? WHERE tenant_id = ? AND status IN ('planned', 'failed') AND debt_id <> 0 AND debt_id IN (`+placeholders(len(a.DebtIDs))+`)`),
 			append([]any{why, tenant}, int64Args(a.DebtIDs)...)...); err != nil {
 			return err
 		}
@@ -533,9 +533,8 @@ func (db *DB) bookAgreementPayment(ctx context.Context, tx *sql.Tx, tenant domai
 		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE agreements SET paid = paid + ?, updated_at = ? WHERE tenant_id = ? AND id = ?`), p.Amount, at, tenant, agreementID); err != nil {
 			return err
 		}
-		data, _ := json.Marshal(map[string]any{"payment_id": pid, "agreement_id": agreementID, "installment": applied, "source": p.Source, "source_ref": p.SourceRef, "amount": p.Amount})
-		return db.insertEvents(ctx, tx, []domain.Event{{TenantID: tenant, DebtorID: debtor, Kind: domain.EventPaid, At: at, Actor: string(p.Source),
-			Summary: fmt.Sprintf("Pagamento de %s recebido por %s (acordo %d, parcela %d)", p.Amount.Format("pt-BR"), p.Source, agreementID, applied), Data: data}})
+		// The timeline reads the payment itself (Events).
+		return nil
 	}()
 	if err != nil {
 		return agreementBooked{}, fmt.Errorf("agreement %d payment %s/%s: %w", agreementID, p.Source, p.SourceRef, err)

@@ -71,12 +71,8 @@ func (db *DB) BookPayment(ctx context.Context, tenant domain.TenantID, p domain.
 		if err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Pagamento de %s recebido por %s", p.Amount.Format("pt-BR"), p.Source)
-		if contract != "" {
-			summary += fmt.Sprintf(" (contrato %s, parcela %d)", contract, number)
-		}
-		data, _ := json.Marshal(map[string]any{"payment_id": p.ID, "source": p.Source, "source_ref": p.SourceRef, "amount": p.Amount})
-		return db.insertEvents(ctx, tx, []domain.Event{{TenantID: tenant, DebtorID: p.DebtorID, DebtID: p.DebtID, Kind: domain.EventPaid, At: p.BookedAt, Actor: string(p.Source), Summary: summary, Data: data}})
+		// The timeline reads the payment itself (Events).
+		return nil
 	})
 	if err != nil {
 		return p, false, fmt.Errorf("book payment %s/%s: %w", p.Source, p.SourceRef, err)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/regua/regua/internal/date"
@@ -50,7 +51,42 @@ func (t *bookTx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// bookingTimes, when set, sums the time booking statements took by their
+// first words (bench cnab --statements).
+var bookingTimes atomic.Pointer[sync.Map]
+
+// TimeBookingStatements starts summing the time of reconciliation's
+// statements; BookingStatementTimes reports the sums.
+func TimeBookingStatements() { bookingTimes.Store(&sync.Map{}) }
+
+// BookingStatementTimes is the time spent in each booking statement (keyed
+// by its first 80 characters) since TimeBookingStatements.
+func BookingStatementTimes() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	if m := bookingTimes.Load(); m != nil {
+		m.Range(func(k, v any) bool {
+			out[k.(string)] = time.Duration(v.(*atomic.Int64).Load())
+			return true
+		})
+	}
+	return out
+}
+
+func timeStmt(q string, t0 time.Time) {
+	m := bookingTimes.Load()
+	if m == nil {
+		return
+	}
+	k := strings.Join(strings.Fields(q), " ")
+	if len(k) > 80 {
+		k = k[:80]
+	}
+	v, _ := m.LoadOrStore(k, new(atomic.Int64))
+	v.(*atomic.Int64).Add(int64(time.Since(t0)))
+}
+
 func (t *bookTx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	defer timeStmt(q, time.Now())
 	if t.pg {
 		return t.ExecContext(ctx, q, args...)
 	}
@@ -62,6 +98,7 @@ func (t *bookTx) exec(ctx context.Context, q string, args ...any) (sql.Result, e
 }
 
 func (t *bookTx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	defer timeStmt(q, time.Now())
 	if t.pg {
 		return t.QueryContext(ctx, q, args...)
 	}
@@ -264,14 +301,14 @@ func (db *DB) insertUnnest(ctx context.Context, tx *bookTx, table string, cols [
 	}
 	q := "INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") SELECT " + sel.String() + " FROM unnest(" + un.String() + ") AS u(" + strings.Join(names, ",") + ") " + suffix
 	if scan == nil {
-		res, err := tx.ExecContext(ctx, q, args...)
+		res, err := tx.exec(ctx, q, args...)
 		if err != nil {
 			return 0, fmt.Errorf("insert into %s: %w", table, err)
 		}
 		k, err := res.RowsAffected()
 		return int(k), err
 	}
-	rows, err := tx.QueryContext(ctx, q, args...)
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("insert into %s: %w", table, err)
 	}
@@ -316,21 +353,6 @@ func pgText(v any) (*string, error) {
 		return nil, fmt.Errorf("value of type %T", dv)
 	}
 	return &t, nil
-}
-
-// insertEventsTx is DB.insertEvents (importer.go) through the
-// transaction's statements.
-func (db *DB) insertEventsTx(ctx context.Context, tx *bookTx, events []domain.Event) error {
-	_, err := db.insertRows(ctx, tx, "events", []string{"tenant_id", "debtor_id", "debt_id", "kind", "at", "actor", "summary", "data"}, len(events),
-		func(i int) []any {
-			e := events[i]
-			var data any
-			if len(e.Data) > 0 {
-				data = string(e.Data)
-			}
-			return []any{e.TenantID, e.DebtorID, e.DebtID, string(e.Kind), e.At.UTC(), e.Actor, e.Summary, data}
-		}, "", nil)
-	return err
 }
 
 // updateFromValues runs q, an UPDATE … FROM (VALUES %s) AS v …, over rows
@@ -723,8 +745,7 @@ type applied struct {
 	paidOff, cancelled, receipts int
 }
 
-// applyBookings writes payments, installment amounts, "paid" events, paid
-// charges, cancels live attempts of the debts whose installments became
+// applyBookings writes payments, installment amounts, paid charges, cancels live attempts of the debts whose installments became
 // paid and plans receipts, all set-based.
 //
 // open says the caller knows every installment booked on had something
@@ -813,17 +834,11 @@ func (db *DB) applyBookings(ctx context.Context, tx *bookTx, tenant domain.Tenan
 	if updated != len(vals) {
 		return out, fmt.Errorf("book: %d of %d installments not found: %w", len(vals)-updated, len(vals), store.ErrNotFound)
 	}
-	events := make([]domain.Event, 0, len(bs))
 	var paidCharges []any
 	for _, b := range bs {
-		events = append(events, domain.Event{TenantID: tenant, DebtorID: b.debtorID, DebtID: b.debtID, Kind: domain.EventPaid, At: at, Actor: string(b.source),
-			Summary: paidSummary(b), Data: paidEventData(b)})
 		if b.chargeID != 0 && paidInst[b.inst] {
 			paidCharges = append(paidCharges, b.chargeID)
 		}
-	}
-	if err := db.insertEventsTx(ctx, tx, events); err != nil {
-		return out, err
 	}
 	if _, err := db.execIn(ctx, tx, `UPDATE charges SET status = 'paid', paid_at = ? WHERE tenant_id + 0 = ? AND id IN (%s)`, []any{at, tenant}, paidCharges); err != nil {
 		return out, fmt.Errorf("mark charges paid: %w", err)
@@ -832,7 +847,7 @@ func (db *DB) applyBookings(ctx context.Context, tx *bookTx, tenant domain.Tenan
 	for d := range paidDebts {
 		debts = append(debts, d)
 	}
-	n, err := db.execIn(ctx, tx, `UPDATE attempts SET status = 'cancelled', last_error = 'paid' WHERE tenant_id = ? AND status IN ('planned', 'failed') AND debt_id IN (%s)`, []any{tenant}, debts)
+	n, err := db.execIn(ctx, tx, `UPDATE attempts SET status = 'cancelled', last_error = 'paid' WHERE tenant_id = ? AND status IN ('planned', 'failed') AND debt_id <> 0 AND debt_id IN (%s)`, []any{tenant}, debts)
 	if err != nil {
 		return out, fmt.Errorf("cancel attempts: %w", err)
 	}
@@ -841,37 +856,34 @@ func (db *DB) applyBookings(ctx context.Context, tx *bookTx, tenant domain.Tenan
 	return out, err
 }
 
-// paidSummary is the "paid" event's summary of a booking.
+// paidSummary is the timeline's line for a payment.
 func paidSummary(b *booking) string {
 	s := "Pagamento de " + b.amount.Format("pt-BR") + " recebido por " + string(b.source)
-	if b.contract != "" {
+	switch {
+	case b.agreementID != 0:
+		s += " (acordo " + strconv.FormatInt(b.agreementID, 10) + ", parcela " + strconv.Itoa(b.number) + ")"
+	case b.contract != "":
 		s += " (contrato " + b.contract + ", parcela " + strconv.Itoa(b.number) + ")"
 	}
 	return s
 }
 
-// The event data and receipt payload are written byte by byte: with a
-// million payments in a file, json.Marshal of a map per row was a tenth
-// of the CPU. The output is exactly json.Marshal's of the same map (keys
-// sorted; see TestBookingJSON).
-
+// paidEventData is a payment's timeline entry data.
 func paidEventData(b *booking) []byte {
-	out := make([]byte, 0, 160)
-	out = append(out, `{"amount":`...)
-	out = appendJSONString(out, b.amount.String())
-	out = append(out, `,"charge_id":`...)
-	out = strconv.AppendInt(out, b.chargeID, 10)
-	out = append(out, `,"installment_id":`...)
-	out = strconv.AppendInt(out, b.inst, 10)
-	out = append(out, `,"payment_id":`...)
-	out = strconv.AppendInt(out, b.paymentID, 10)
-	out = append(out, `,"source":`...)
-	out = appendJSONString(out, string(b.source))
-	out = append(out, `,"source_ref":`...)
-	out = appendJSONString(out, b.sourceRef)
-	return append(out, '}')
+	m := map[string]any{"payment_id": b.paymentID, "source": b.source, "source_ref": b.sourceRef, "amount": b.amount}
+	if b.agreementID != 0 {
+		m["agreement_id"], m["installment"] = b.agreementID, b.number
+	} else if b.inst != 0 {
+		m["installment_id"] = b.inst
+	}
+	data, _ := json.Marshal(m)
+	return data
 }
 
+// The receipt payload is written byte by byte: with a million payments in
+// a file, json.Marshal of a map per row was a tenth of the CPU. The output
+// is exactly json.Marshal's of the same map (keys sorted; see
+// TestBookingJSON).
 func receiptPayload(b *booking) []byte {
 	out := make([]byte, 0, 256)
 	out = append(out, '{')
