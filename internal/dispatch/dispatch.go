@@ -458,6 +458,19 @@ func (d *Dispatcher) decide(ctx context.Context, tenant domain.TenantID, w *work
 		}
 	}
 	contacts := f.Contacts[a.DebtorID]
+	if w.p.Receipt != nil && w.p.To == "" {
+		c, ok := receiptContact(a.Channel, contacts)
+		if !ok {
+			stop(store.AttemptCancelled, "receipt: no contact point on "+a.Channel+" that has not opted out", true)
+			return
+		}
+		zone, err := time.LoadLocation(debtor.TimeZone)
+		if err != nil || debtor.TimeZone == "" {
+			zone = nil
+		}
+		r := journey.RenderReceipt(debtor.Locale, a.Channel, *w.p.Receipt, zone)
+		w.p.To, w.p.ContactID, w.p.Locale, w.p.Message = c.Value, c.ID, r.Locale, &r
+	}
 	if w.p.ContactID != 0 {
 		found := false
 		for _, c := range contacts {
@@ -510,6 +523,24 @@ func (d *Dispatcher) decide(ctx context.Context, tenant domain.TenantID, w *work
 		// contact since planning).
 		w.out.Status, w.out.DueAt, w.out.Error = store.AttemptPlanned, dec.Next, "policy at send time: "+reasons(&dec)
 	}
+}
+
+// receiptContact is the debtor's address for a receipt on channel: the
+// preferred contact point of that kind, else the first, never one that
+// opted out.
+func receiptContact(ch string, cs []domain.ContactPoint) (domain.ContactPoint, bool) {
+	kind := map[string]domain.ContactKind{"email": domain.Email, "sms": domain.Mobile, "whatsapp": domain.WhatsApp}[ch]
+	var best domain.ContactPoint
+	found := false
+	for _, c := range cs {
+		if c.Kind != kind || c.Consent == domain.ConsentOptOut || kind == "" {
+			continue
+		}
+		if !found || (c.Preferred && !best.Preferred) {
+			best, found = c, true
+		}
+	}
+	return best, found
 }
 
 func reasons(dec *policy.Decision) string {

@@ -16,6 +16,8 @@ import (
 	"github.com/regua/regua/internal/dispatch"
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/journey"
+	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/reconcile"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
 	"github.com/regua/regua/internal/store/storetest"
@@ -408,5 +410,64 @@ func TestDispatch(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// TestDispatchReceipt: a payment booked by reconciliation plans a receipt
+// without address or text; dispatch sends it to the debtor's preferred
+// address in the debtor's language, and cancels it when the debtor opted
+// out of that channel meanwhile.
+func TestDispatchReceipt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db, dispatch.Options{Backoff: time.Minute})
+		pay := func(ref string) store.ReconcileOutcome {
+			t.Helper()
+			var inst int64
+			var open money.Money
+			if err := db.SQL().QueryRow(db.Rebind(`SELECT id, amount - paid FROM installments WHERE tenant_id = ? AND debt_id = ? AND paid < amount ORDER BY due_date, id LIMIT 1`), e.tenant, e.ids.JoseDebt).Scan(&inst, &open); err != nil {
+				t.Fatal(err)
+			}
+			o, err := db.Reconcile(ctx, e.tenant, []store.Incoming{{Source: domain.PaidManual, SourceRef: ref, InstallmentID: inst, Amount: open, PaidAt: t0.Add(-time.Hour)}}, reconcile.Classify)
+			if err != nil || o.Booked != 1 || o.Receipts != 1 {
+				t.Fatalf("book %s: %+v %v", ref, o, err)
+			}
+			// The store books at the wall clock's time; the dispatcher
+			// here runs on the test's.
+			if _, err := db.SQL().Exec(db.Rebind(`UPDATE attempts SET due_at = ? WHERE tenant_id = ? AND status = 'planned'`), t0.Add(-time.Minute), e.tenant); err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		pay("REC-1")
+		e.drain()
+		msgs := e.sink.Messages()
+		if len(msgs) != 1 {
+			as, _ := db.AttemptsOfDebtor(ctx, e.tenant, e.ids.Jose, 10)
+			t.Fatalf("sink got %+v; attempts %+v", msgs, as)
+		}
+		m := msgs[0]
+		if m.Channel != "email" || !strings.Contains(m.To, "@") || m.Subject != "Pagamento recebido" ||
+			!strings.HasPrefix(m.Body, "Recebemos o seu pagamento de R$") || !strings.Contains(m.Body, "em 24/11/2026") || !strings.Contains(m.Body, "parcela") {
+			t.Fatalf("receipt %+v", m)
+		}
+		as, _ := db.AttemptsOfDebtor(ctx, e.tenant, e.ids.Jose, 10)
+		if len(as) == 0 || as[0].Template != journey.ReceiptTemplate || as[0].Status != store.AttemptSent {
+			t.Fatalf("attempts %+v", as)
+		}
+
+		// Opted out of e-mail after booking: nothing is sent.
+		pay("REC-2")
+		if _, err := db.SQL().Exec(db.Rebind(`UPDATE contact_points SET consent = 'opted_out' WHERE tenant_id = ? AND id = ?`), e.tenant, e.ids.JoseEmail); err != nil {
+			t.Fatal(err)
+		}
+		e.drain()
+		if n := len(e.sink.Messages()); n != 1 {
+			t.Fatalf("sink got %d messages after the opt-out", n)
+		}
+		as, _ = db.AttemptsOfDebtor(ctx, e.tenant, e.ids.Jose, 10)
+		if as[0].Status != store.AttemptCancelled || !strings.Contains(as[0].LastError, "receipt: no contact point on email") {
+			t.Fatalf("receipt after opt-out: %+v", as[0])
+		}
 	})
 }

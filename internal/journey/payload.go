@@ -23,13 +23,16 @@ type Payload struct {
 	Channel        string `json:"channel"`
 	// To is the address on the channel: E.164 phone, e-mail address, or a
 	// postal address for letters; empty for tasks and exports.
-	To        string            `json:"to,omitempty"`
-	ContactID int64             `json:"contact_id,omitempty"`
-	Locale    string            `json:"locale"`
-	Message   *Rendered         `json:"message,omitempty"`
-	Task      *TaskPayload      `json:"task,omitempty"`
-	Offer     *OfferPayload     `json:"offer,omitempty"`
-	Export    *ExportPayload    `json:"export,omitempty"`
+	To        string         `json:"to,omitempty"`
+	ContactID int64          `json:"contact_id,omitempty"`
+	Locale    string         `json:"locale"`
+	Message   *Rendered      `json:"message,omitempty"`
+	Task      *TaskPayload   `json:"task,omitempty"`
+	Offer     *OfferPayload  `json:"offer,omitempty"`
+	Export    *ExportPayload `json:"export,omitempty"`
+	// Receipt is set on payment receipts: To and Message are filled in
+	// when it is sent (see ReceiptPayload).
+	Receipt   *ReceiptPayload   `json:"receipt,omitempty"`
 	LinkToken string            `json:"link_token,omitempty"`
 	Debt      DebtPayload       `json:"debt"`
 	Variant   string            `json:"variant,omitempty"`

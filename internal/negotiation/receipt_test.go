@@ -9,6 +9,7 @@ import (
 
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/journey"
 	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/negotiation"
 	"github.com/regua/regua/internal/negotiation/negotiationtest"
@@ -65,12 +66,16 @@ func TestPayInstallmentPlansReceipt(t *testing.T) {
 				if n != tc.receipts || mine == nil {
 					t.Fatalf("%d receipts (want %d), this payment's: %v", n, tc.receipts, mine)
 				}
-				var p map[string]any
+				var p journey.Payload
 				if err := json.Unmarshal(mine.Payload, &p); err != nil {
 					t.Fatal(err)
 				}
-				if mine.Channel != "email" || mine.Status != store.AttemptPlanned || p["contract"] != "ACORDO-"+strconv.FormatInt(ag.ID, 10) ||
-					p["agreement_installment_id"] != float64(first.ID) || p["number"] != float64(first.Number) || p["source"] != "manual" || p["payment_id"] != float64(ap.PaymentID) {
+				if p.Receipt == nil || len(p.Receipt.Payments) != 1 {
+					t.Fatalf("receipt payload %s", mine.Payload)
+				}
+				l := p.Receipt.Payments[0]
+				if mine.Channel != "email" || mine.Status != store.AttemptPlanned || l.AgreementID != ag.ID || l.Number != first.Number ||
+					l.Source != "manual" || l.PaymentID != ap.PaymentID || l.Amount != money.Money(tc.amount) {
 					t.Errorf("receipt: %s %s %s", mine.Channel, mine.Status, mine.Payload)
 				}
 			})

@@ -3,6 +3,7 @@ package reconcile_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/regua/regua/internal/cnab"
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/journey"
 	"github.com/regua/regua/internal/negotiation"
 	"github.com/regua/regua/internal/negotiation/negotiationtest"
 	"github.com/regua/regua/internal/pixapi"
@@ -169,16 +171,30 @@ func TestAgreementInstallmentsBooked(t *testing.T) {
 			t.Errorf("%d paid events for %d payments", paid, len(opens))
 		}
 		at, _ := db.AttemptsOfDebtor(ctx, f.Tenant, jose, 200)
-		receipts, live := 0, 0
+		// One receipt per debtor for the payments booked together: every
+		// payment is acknowledged once.
+		acked, live := map[int64]int{}, 0
 		for _, a := range at {
-			if a.Template == "payment_receipt" {
-				receipts++
+			if a.Template == journey.ReceiptTemplate {
+				var p journey.Payload
+				if err := json.Unmarshal(a.Payload, &p); err != nil || p.Receipt == nil {
+					t.Fatalf("receipt payload %s: %v", a.Payload, err)
+				}
+				for _, l := range p.Receipt.Payments {
+					acked[l.PaymentID]++
+				}
 			} else if a.Status == store.AttemptPlanned {
 				live++
 			}
 		}
-		if receipts != len(opens) || live != 0 {
-			t.Errorf("%d receipts for %d payments, %d other attempts still planned", receipts, len(opens), live)
+		twice := 0
+		for _, n := range acked {
+			if n != 1 {
+				twice++
+			}
+		}
+		if len(acked) != len(opens) || twice != 0 || live != 0 {
+			t.Errorf("%d payments acknowledged (%d more than once) for %d payments, %d other attempts still planned", len(acked), twice, len(opens), live)
 		}
 		// The charge paid is marked paid (the API payment named none).
 		for i, iss := range issued {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/journey"
 	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/store"
 )
@@ -881,39 +882,56 @@ func paidEventData(b *booking) []byte {
 }
 
 // The receipt payload is written byte by byte: with a million payments in
-// a file, json.Marshal of a map per row was a tenth of the CPU. The output
-// is exactly json.Marshal's of the same map (keys sorted; see
-// TestBookingJSON).
-func receiptPayload(b *booking) []byte {
-	out := make([]byte, 0, 256)
-	out = append(out, '{')
-	if b.agreementID != 0 {
-		out = append(out, `"agreement_id":`...)
-		out = strconv.AppendInt(out, b.agreementID, 10)
-		out = append(out, `,"agreement_installment_id":`...)
-		out = strconv.AppendInt(out, b.agreementInst, 10)
-		out = append(out, ',')
+// a file, json.Marshal per row was a tenth of the CPU. Each line is
+// exactly json.Marshal's of its journey.ReceiptLine (see TestBookingJSON).
+
+// receiptPayload is the journey.Payload of a receipt acknowledging bs (one
+// debtor's payments).
+func receiptPayload(step, channel string, bs []*booking) []byte {
+	out := make([]byte, 0, 96+160*len(bs))
+	out = append(out, `{"v":`...)
+	out = strconv.AppendInt(out, journey.PayloadVersion, 10)
+	out = append(out, `,"step":`...)
+	out = appendJSONString(out, step)
+	out = append(out, `,"action":"message","channel":`...)
+	out = appendJSONString(out, channel)
+	out = append(out, `,"receipt":{"payments":[`...)
+	for i, b := range bs {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = appendReceiptLine(out, b)
 	}
-	out = append(out, `"amount":`...)
+	return append(out, "]}}"...)
+}
+
+func appendReceiptLine(out []byte, b *booking) []byte {
+	out = append(out, `{"payment_id":`...)
+	out = strconv.AppendInt(out, b.paymentID, 10)
+	out = append(out, `,"amount":`...)
 	out = appendJSONString(out, b.amount.String())
-	out = append(out, `,"contract":`...)
-	out = appendJSONString(out, b.contract)
-	out = append(out, `,"debt_id":`...)
-	out = strconv.AppendInt(out, b.debtID, 10)
-	out = append(out, `,"installment_id":`...)
-	out = strconv.AppendInt(out, b.inst, 10)
-	out = append(out, `,"number":`...)
-	out = strconv.AppendInt(out, int64(b.number), 10)
 	out = append(out, `,"paid_at":`...)
 	if t, err := b.paidAt.UTC().MarshalJSON(); err == nil {
 		out = append(out, t...)
 	} else {
 		out = append(out, `null`...)
 	}
-	out = append(out, `,"payment_id":`...)
-	out = strconv.AppendInt(out, b.paymentID, 10)
 	out = append(out, `,"source":`...)
 	out = appendJSONString(out, string(b.source))
+	contract := b.contract
+	if b.agreementID != 0 {
+		contract = ""
+	}
+	if contract != "" {
+		out = append(out, `,"contract":`...)
+		out = appendJSONString(out, contract)
+	}
+	out = append(out, `,"number":`...)
+	out = strconv.AppendInt(out, int64(b.number), 10)
+	if b.agreementID != 0 {
+		out = append(out, `,"agreement_id":`...)
+		out = strconv.AppendInt(out, b.agreementID, 10)
+	}
 	return append(out, '}')
 }
 
@@ -931,10 +949,10 @@ func appendJSONString(out []byte, s string) []byte {
 	return append(out, '"')
 }
 
-// planReceipts queues a receipt message per booked payment on the debtor's
-// preferred consented channel. Receipts carry no debt id, so that a stop
-// condition of the debt (which cancels its live attempts) never cancels a
-// receipt.
+// planReceipts queues a receipt message per debtor for the payments booked
+// together, on the debtor's preferred channel that has not opted out.
+// Receipts carry no debt id, so that a stop condition of the debt (which
+// cancels its live attempts) never cancels a receipt.
 func (db *DB) planReceipts(ctx context.Context, tx *bookTx, tenant domain.TenantID, bs []*booking, at time.Time) (int, error) {
 	ids := make([]any, 0, len(bs))
 	for _, b := range bs {
@@ -973,15 +991,26 @@ func (db *DB) planReceipts(ctx context.Context, tx *bookTx, tenant domain.Tenant
 	}); err != nil {
 		return 0, fmt.Errorf("receipt channel: %w", err)
 	}
-	var as []store.Attempt
+	// One receipt per debtor for the payments booked together, in the
+	// order they were booked.
+	var order []int64
+	group := map[int64][]*booking{}
 	for _, b := range bs {
-		ch := chosen[b.debtorID].channel
-		if ch == "" || b.paymentID == 0 {
+		if chosen[b.debtorID].channel == "" || b.paymentID == 0 {
 			continue
 		}
-		payload := receiptPayload(b)
-		as = append(as, store.Attempt{DebtorID: b.debtorID, StepID: "receipt-" + strconv.FormatInt(b.paymentID, 10), AnchorDate: date.Of(b.paidAt.UTC()),
-			Channel: ch, Template: "payment_receipt", Payload: payload, DueAt: at})
+		if _, ok := group[b.debtorID]; !ok {
+			order = append(order, b.debtorID)
+		}
+		group[b.debtorID] = append(group[b.debtorID], b)
+	}
+	as := make([]store.Attempt, 0, len(order))
+	for _, debtor := range order {
+		g := group[debtor]
+		ch := chosen[debtor].channel
+		step := "receipt-" + strconv.FormatInt(g[0].paymentID, 10)
+		as = append(as, store.Attempt{DebtorID: debtor, StepID: step, AnchorDate: date.Of(g[0].paidAt.UTC()),
+			Channel: ch, Template: journey.ReceiptTemplate, Payload: receiptPayload(step, ch, g), DueAt: at})
 	}
 	// Counted by rows affected, not RETURNING: SQLite materialises
 	// RETURNING rows in a temporary table first.
@@ -1129,6 +1158,8 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 					contract, number = m.Contract, m.Number
 				} else if m, ok := cands.ByOurNumber[p.Bank+"/"+p.OurNumber]; ok && m.ID == d.ChargeID {
 					contract, number = m.Contract, m.Number
+				} else if o, ok := cands.Installments[d.InstallmentID]; ok {
+					contract, number = o.Contract, o.Number
 				} else {
 					for _, o := range cands.OpenByDebtor[d.DebtorID] {
 						if o.InstallmentID == d.InstallmentID {
