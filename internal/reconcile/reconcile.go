@@ -264,17 +264,17 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 	}
 	batch := make([]store.Incoming, 0, n)
 	// A large file grows the tables it books into many times over; a store
-	// that keeps planner statistics refreshes them before the first batch,
-	// after it (tables that were empty, such as attempts, have rows now) and
-	// every 20 batches, so that later batches are planned for the tables as
-	// they are.
+	// that keeps planner statistics refreshes them before the first batch
+	// and each time the batches booked double (tables that were empty, such
+	// as payments, have rows now), so that later batches are planned for
+	// the tables as they are, at a cost that grows with the log of the file.
 	refresh, _ := r.Store.(interface{ RefreshReconcileStats(context.Context) error })
 	batches := 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if refresh != nil && info.Records > n && (batches == 1 || batches%20 == 0) {
+		if refresh != nil && info.Records > n && batches&(batches-1) == 0 {
 			if err := refresh.RefreshReconcileStats(ctx); err != nil {
 				return err
 			}

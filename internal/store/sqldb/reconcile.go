@@ -15,6 +15,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/journey"
@@ -34,6 +37,129 @@ type bookTx struct {
 	*sql.Tx
 	pg    bool
 	stmts map[string]*sql.Stmt
+	// conn is the connection the transaction runs on, when the caller
+	// holds it (PostgreSQL bookings: COPY needs the driver's connection).
+	conn *sql.Conn
+}
+
+// bookingTx runs f in a booking transaction. On PostgreSQL it holds the
+// connection, so that large inserts go through COPY.
+func (db *DB) bookingTx(ctx context.Context, f func(tx *bookTx) error) error {
+	if !db.pg {
+		return db.Tx(ctx, func(stx *sql.Tx) error { return f(db.bookTx(stx)) })
+	}
+	conn, err := db.wsql.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connection: %w", err)
+	}
+	defer conn.Close()
+	stx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := db.bookTx(stx)
+	tx.conn = conn
+	if err := f(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// copyThreshold is the number of rows from which an insert goes through
+// COPY on PostgreSQL: below it, one INSERT … SELECT FROM unnest() costs
+// less than the COPY round trips.
+var copyThreshold = 200
+
+// copyRows inserts n rows into table: by COPY on PostgreSQL when the
+// transaction holds its connection and the set is large, by insertRows
+// otherwise (suffix, such as an ON CONFLICT clause, is then applied; COPY
+// callers must know that no row conflicts). row returns the values in the
+// types COPY encodes: int64, string, bool, time.Time, nil.
+func (db *DB) copyRows(ctx context.Context, tx *bookTx, table string, cols []string, n int, row func(i int) []any, suffix string) (int, error) {
+	if !db.pg || tx.conn == nil || n < copyThreshold {
+		return db.insertRows(ctx, tx, table, cols, n, row, suffix, nil)
+	}
+	defer timeStmt("COPY "+table, time.Now())
+	var copied int64
+	err := tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy into %s: driver connection is %T", table, dc)
+		}
+		var err error
+		copied, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromFunc(func() func() ([]any, error) {
+			i := 0
+			return func() ([]any, error) {
+				if i == n {
+					return nil, nil
+				}
+				i++
+				vals := row(i - 1)
+				for j, v := range vals {
+					vals[j] = copyValue(v)
+				}
+				return vals, nil
+			}
+		}()))
+		return err
+	})
+	if err != nil {
+		return int(copied), fmt.Errorf("copy into %s: %w", table, err)
+	}
+	return int(copied), nil
+}
+
+// copyValue is v in a type COPY's binary encoding takes: the store's
+// named types become their underlying values.
+func copyValue(v any) any {
+	switch x := v.(type) {
+	case date.Date:
+		if x.IsZero() {
+			return nil
+		}
+		return x.In(time.UTC)
+	case money.Money:
+		return int64(x)
+	case domain.TenantID:
+		return int64(x)
+	case int:
+		return int64(x)
+	}
+	return v
+}
+
+// nextIDs reserves n ids of table's primary key inside the booking
+// transaction: from its sequence on PostgreSQL; on SQLite, past the largest
+// id (the transaction is the only writer).
+func (db *DB) nextIDs(ctx context.Context, tx *bookTx, table string, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if db.pg {
+		rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+		if err != nil {
+			return nil, fmt.Errorf("%s ids: %w", table, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	}
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&last); err != nil {
+		return nil, fmt.Errorf("%s ids: %w", table, err)
+	}
+	for i := range n {
+		ids = append(ids, last+1+int64(i))
+	}
+	return ids, nil
 }
 
 func (db *DB) bookTx(tx *sql.Tx) *bookTx {
@@ -708,7 +834,11 @@ func (db *DB) RefreshReconcileStats(ctx context.Context) error {
 	if !db.pg {
 		return nil
 	}
-	_, err := db.sql.ExecContext(ctx, `ANALYZE payments, attempts, events, charges, installments, reconcile_items`)
+	// The tables booking looks payments up in as it adds to them. Charges
+	// and installments are only updated; the receipts added to attempts
+	// stay out of the index booking reads attempts by.
+	defer timeStmt("ANALYZE (between batches)", time.Now())
+	_, err := db.sql.ExecContext(ctx, `ANALYZE payments, reconcile_items`)
 	return err
 }
 
@@ -758,25 +888,18 @@ func (db *DB) applyBookings(ctx context.Context, tx *bookTx, tenant domain.Tenan
 	}
 	// Installments must be the tenant's: the UPDATE below only touches the
 	// tenant's rows, and a booking whose installment it missed is refused.
-	byRef := make(map[string]*booking, len(bs))
-	for _, b := range bs {
-		byRef[b.sourceRef] = b
+	ids, err := db.nextIDs(ctx, tx, "payments", len(bs))
+	if err != nil {
+		return out, err
 	}
-	if _, err := db.insertRows(ctx, tx, "payments", []string{"tenant_id", "debtor_id", "debt_id", "installment_id", "source", "source_ref", "amount", "paid_at", "booked_at"}, len(bs),
+	for i, b := range bs {
+		b.paymentID = ids[i]
+	}
+	if _, err := db.copyRows(ctx, tx, "payments", []string{"id", "tenant_id", "debtor_id", "debt_id", "installment_id", "source", "source_ref", "amount", "paid_at", "booked_at"}, len(bs),
 		func(i int) []any {
 			b := bs[i]
-			return []any{tenant, b.debtorID, b.debtID, b.inst, string(b.source), b.sourceRef, b.amount, b.paidAt.UTC(), at}
-		}, "RETURNING id, source_ref", func(r *sql.Rows) error {
-			var id int64
-			var ref string
-			if err := r.Scan(&id, &ref); err != nil {
-				return err
-			}
-			if b := byRef[ref]; b != nil {
-				b.paymentID = id
-			}
-			return nil
-		}); err != nil {
+			return []any{b.paymentID, tenant, b.debtorID, b.debtID, b.inst, string(b.source), b.sourceRef, b.amount, b.paidAt.UTC(), at}
+		}, ""); err != nil {
 		return out, err
 	}
 	delta := map[int64]money.Money{}
@@ -1014,12 +1137,14 @@ func (db *DB) planReceipts(ctx context.Context, tx *bookTx, tenant domain.Tenant
 	}
 	// Counted by rows affected, not RETURNING: SQLite materialises
 	// RETURNING rows in a temporary table first.
-	return db.insertRows(ctx, tx, "attempts",
+	// A receipt's step names its first payment, booked just now: no
+	// receipt planned before can share its key, so COPY may write them.
+	return db.copyRows(ctx, tx, "attempts",
 		[]string{"tenant_id", "debtor_id", "debt_id", "enrolment_id", "step_id", "anchor_date", "channel", "template", "payload", "status", "due_at", "created_at"},
 		len(as), func(i int) []any {
 			a := as[i]
 			return []any{tenant, a.DebtorID, 0, 0, a.StepID, a.AnchorDate, a.Channel, a.Template, string(a.Payload), string(store.AttemptPlanned), a.DueAt, at}
-		}, "ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING", nil)
+		}, "ON CONFLICT (tenant_id, enrolment_id, step_id, anchor_date) DO NOTHING")
 }
 
 type agreementsApplied struct {
@@ -1085,9 +1210,8 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 		}
 	}
 	at := now()
-	err := db.Tx(ctx, func(stx *sql.Tx) error {
-		tx := db.bookTx(stx)
-		if err := db.lockBooking(ctx, stx, tenant); err != nil {
+	err := db.bookingTx(ctx, func(tx *bookTx) error {
+		if err := db.lockBooking(ctx, tx.Tx, tenant); err != nil {
 			return err
 		}
 		out = store.ReconcileOutcome{New: make([]bool, len(in))}
