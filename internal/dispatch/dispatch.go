@@ -507,7 +507,14 @@ func (d *Dispatcher) decide(ctx context.Context, tenant domain.TenantID, w *work
 			adapt.AddInstallment(&pd, debt, &ins[i], asOf)
 		}
 	}
-	dec := policy.DecideDebt(pol, &pd, ch, strconv.FormatInt(a.DebtID, 10), hist[a.DebtorID], now)
+	h := hist[a.DebtorID]
+	if w.p.Receipt != nil {
+		// A receipt answers the debtor's own payment: it is no collection
+		// contact, so the frequency caps do not hold it back (quiet hours,
+		// holidays and opt-outs still do).
+		h = nil
+	}
+	dec := policy.DecideDebt(pol, &pd, ch, strconv.FormatInt(a.DebtID, 10), h, now)
 	// Its own encoder, called directly: json.Marshal would parse the
 	// result again to validate and compact it.
 	w.dec, _ = dec.MarshalJSON()
