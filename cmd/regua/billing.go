@@ -335,6 +335,7 @@ func reconcileCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer s.Close()
 	r := &reconcile.Reconciler{Store: s, Batch: *batch}
+	defer bulkGC(env.getenv)()
 	res, err := r.ReturnFile(ctx, tenant, rest[0])
 	if err != nil {
 		return err
