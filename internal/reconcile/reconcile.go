@@ -262,7 +262,6 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 	if n <= 0 {
 		n = DefaultBatch
 	}
-	batch := make([]store.Incoming, 0, n)
 	// A large file grows the tables it books into many times over; a store
 	// that keeps planner statistics refreshes them before the first batch
 	// and each time the batches booked double (tables that were empty, such
@@ -270,10 +269,7 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 	// the tables as they are, at a cost that grows with the log of the file.
 	refresh, _ := r.Store.(interface{ RefreshReconcileStats(context.Context) error })
 	batches := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
+	book := func(batch []store.Incoming) error {
 		if refresh != nil && info.Records > n && batches&(batches-1) == 0 {
 			if err := refresh.RefreshReconcileStats(ctx); err != nil {
 				return err
@@ -286,23 +282,69 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 		}
 		o.New, o.Agreements = nil, nil
 		add(&res.ReconcileOutcome, o)
-		batch = batch[:0]
 		return nil
 	}
-	_, err = cnab.Process(ra, size, cnab.Options{}, func(rec *cnab.Record) error {
-		if rec.Occurrence != cnab.Settled {
-			res.Ignored[rec.Occurrence]++
+	// The file is parsed one batch ahead of the booking, on another
+	// goroutine: reading and decoding records then costs the booking no
+	// time on a machine with a second core. Two batches are in memory at
+	// most, and two spare ones are reused.
+	full := make(chan []store.Incoming, 1)
+	free := make(chan []store.Incoming, 2)
+	free <- make([]store.Incoming, 0, n)
+	free <- make([]store.Incoming, 0, n)
+	done := make(chan struct{})
+	ignored := map[cnab.Occurrence]int{}
+	payments := 0
+	var parseErr error
+	go func() {
+		defer close(full)
+		batch := <-free
+		_, parseErr = cnab.Process(ra, size, cnab.Options{}, func(rec *cnab.Record) error {
+			if rec.Occurrence != cnab.Settled {
+				ignored[rec.Occurrence]++
+				return nil
+			}
+			payments++
+			batch = append(batch, FromRecord(rec))
+			if len(batch) < n {
+				return nil
+			}
+			select {
+			case full <- batch:
+			case <-done:
+				return errStopped
+			}
+			select {
+			case batch = <-free:
+			case <-done:
+				return errStopped
+			}
 			return nil
+		})
+		if parseErr == nil && len(batch) > 0 {
+			select {
+			case full <- batch:
+			case <-done:
+			}
 		}
-		res.Payments++
-		batch = append(batch, FromRecord(rec))
-		if len(batch) == n {
-			return flush()
+	}()
+	var bookErr error
+	for batch := range full {
+		if bookErr == nil {
+			if bookErr = book(batch); bookErr != nil {
+				close(done)
+			}
 		}
-		return nil
-	})
+		free <- batch[:0]
+	}
+	// full is closed: the parser has returned and its counts are final.
+	res.Payments = payments
+	for k, v := range ignored {
+		res.Ignored[k] += v
+	}
+	err = bookErr
 	if err == nil {
-		err = flush()
+		err = parseErr
 	}
 	if err != nil {
 		return res, fmt.Errorf("return file %s: %w", name, err)
@@ -313,6 +355,9 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 	res.Took = time.Since(start)
 	return res, nil
 }
+
+// errStopped stops parsing a return file whose booking failed.
+var errStopped = errors.New("booking stopped")
 
 // ErrNoRefund is returned when a refund is asked for a payment that cannot
 // be given back through the PSP.
