@@ -223,8 +223,21 @@ type ReconcileOutcome struct {
 	// now settled, and whether the debtor kept a promise, is the
 	// negotiation's rules to say after the batch commits.
 	Agreements []AgreementPaid
+	// Debtors are the debtors of the payments booked on installments (not
+	// agreement installments), each once with the latest paid-at booked
+	// for them: whether one kept a pending promise is decided after the
+	// batch commits. It is per batch: the totals of Reconciler.Book and
+	// ReturnFile leave it empty (a large file would hold every debtor).
+	Debtors []DebtorPaid
 	// New tells per incoming payment whether it was new (not a duplicate).
 	New []bool
+}
+
+// DebtorPaid names a debtor a batch booked payments of installments for and
+// the latest payment date booked.
+type DebtorPaid struct {
+	DebtorID int64
+	PaidAt   time.Time
 }
 
 // AgreementPaid names an agreement a batch booked on, its debtor and the

@@ -250,6 +250,11 @@ type NegotiationStore interface {
 	// event and cancels its planned reminder (step "promise-<id>-reminder");
 	// changed=false when it was no longer pending.
 	ResolvePromise(ctx context.Context, tenant domain.TenantID, id int64, st PromiseStatus, paid money.Money, keptOn date.Date) (changed bool, err error)
+	// DebtorsWithPendingPromises returns those of debtorIDs that have a
+	// pending promise, each once, in no particular order: one set query,
+	// so that booking a batch of payments reads the promises of those
+	// debtors only.
+	DebtorsWithPendingPromises(ctx context.Context, tenant domain.TenantID, debtorIDs []int64) ([]int64, error)
 
 	// DebtorNegotiation returns the debtor's agreements and promises for
 	// the 360° page.

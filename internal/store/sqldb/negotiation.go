@@ -918,6 +918,60 @@ func (db *DB) ResolvePromise(ctx context.Context, tenant domain.TenantID, id int
 	return changed, nil
 }
 
+// DebtorsWithPendingPromises reads the partial index promises_pending
+// (migration 00620): status is written as a literal so that both planners
+// can prove the query matches the index's condition. PostgreSQL takes the
+// ids as one array; SQLite in IN lists of up to 900 parameters.
+func (db *DB) DebtorsWithPendingPromises(ctx context.Context, tenant domain.TenantID, debtorIDs []int64) ([]int64, error) {
+	ids := make([]int64, 0, len(debtorIDs))
+	seen := make(map[int64]bool, len(debtorIDs))
+	for _, id := range debtorIDs {
+		if id != 0 && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	const q = `SELECT DISTINCT debtor_id FROM promises WHERE tenant_id = ? AND status = 'pending' AND debtor_id `
+	var out []int64
+	read := func(query string, args ...any) error {
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(query), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out = append(out, id)
+		}
+		return rows.Err()
+	}
+	if db.pg {
+		if err := read(q+`= ANY(?)`, tenant, ids); err != nil {
+			return nil, fmt.Errorf("debtors with pending promises (%d debtors): %w", len(ids), err)
+		}
+		return out, nil
+	}
+	const per = 900
+	for start := 0; start < len(ids); start += per {
+		chunk := ids[start:min(start+per, len(ids))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, tenant)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		if err := read(q+`IN (`+placeholders(len(chunk))+`)`, args...); err != nil {
+			return nil, fmt.Errorf("debtors with pending promises (%d debtors): %w", len(ids), err)
+		}
+	}
+	return out, nil
+}
+
 func (db *DB) DebtorNegotiation(ctx context.Context, tenant domain.TenantID, debtorID int64) (store.DebtorNegotiation, error) {
 	var out store.DebtorNegotiation
 	var err error

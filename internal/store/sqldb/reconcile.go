@@ -1195,6 +1195,27 @@ func (db *DB) bookAgreements(ctx context.Context, tx *bookTx, tenant domain.Tena
 	return out, err
 }
 
+// debtorsPaid names each debtor of bs once with the latest paid-at booked
+// for them, in the order first booked.
+func debtorsPaid(bs []*booking) []store.DebtorPaid {
+	if len(bs) == 0 {
+		return nil
+	}
+	at := make(map[int64]int, len(bs))
+	var out []store.DebtorPaid
+	for _, b := range bs {
+		if k, ok := at[b.debtorID]; ok {
+			if b.paidAt.After(out[k].PaidAt) {
+				out[k].PaidAt = b.paidAt
+			}
+			continue
+		}
+		at[b.debtorID] = len(out)
+		out = append(out, store.DebtorPaid{DebtorID: b.debtorID, PaidAt: b.paidAt})
+	}
+	return out
+}
+
 func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier) (store.ReconcileOutcome, error) {
 	var out store.ReconcileOutcome
 	if len(in) == 0 {
@@ -1311,6 +1332,7 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 			return err
 		}
 		out.PaidOff, out.Cancelled, out.Receipts = ap.paidOff, ap.cancelled, ap.receipts
+		out.Debtors = debtorsPaid(bs)
 		ag, err := db.bookAgreements(ctx, tx, tenant, abs, at, false)
 		if err != nil {
 			return err

@@ -420,6 +420,51 @@ func Billing(t *testing.T, s BillingBackend, classify store.Classifier) {
 		}
 	})
 
+	t.Run("debtors paid", func(t *testing.T) {
+		// Payments of installments name their debtors once each, with the
+		// latest paid-at, in the order first booked; payments queued or
+		// booked on agreement installments (Agreements) name none.
+		d := NewFixture(t, s, "billing-d")
+		jose, joseDebts := FixtureDebts(t, s, d.Tenant, "52998224725")
+		maria, mariaDebts := FixtureDebts(t, s, d.Tenant, "11144477735")
+		j1, j2 := joseDebts["C-1001"].Installments[0], joseDebts["C-1001"].Installments[1]
+		m1 := mariaDebts["C-2003"].Installments[0]
+		at := func(h int) time.Time { return time.Date(2026, 11, 24, h, 0, 0, 0, time.UTC) }
+		api := func(ref string, inst domain.Installment, h int) store.Incoming {
+			return store.Incoming{Source: domain.PaidAPI, SourceRef: ref, InstallmentID: inst.ID, Amount: inst.Amount, PaidAt: at(h)}
+		}
+		ag, _, err := s.CreateAgreement(ctx, d.Tenant, TestAgreement(maria, "debtors-paid", []int64{mariaDebts["C-2002"].ID}, date.New(2026, 11, 24), 5000, 4990))
+		must(err)
+		batch := []store.Incoming{
+			api("DP-1", j2, 12),
+			api("DP-2", m1, 9),
+			api("DP-3", j1, 15),
+			{Source: domain.PaidAPI, SourceRef: "DP-4", Amount: 777, PaidAt: at(18)}, // queued: matches nothing
+			{Source: domain.PaidAPI, SourceRef: "DP-5", AgreementInstallmentID: ag.Installments[0].ID, Amount: 5000, PaidAt: at(20)},
+		}
+		for _, tc := range []struct {
+			name  string
+			batch []store.Incoming
+			want  []store.DebtorPaid
+		}{
+			{"booked", batch, []store.DebtorPaid{{DebtorID: jose, PaidAt: at(15)}, {DebtorID: maria, PaidAt: at(9)}}},
+			{"replayed", batch, nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				o, err := s.Reconcile(ctx, d.Tenant, tc.batch, classify)
+				must(err)
+				if len(o.Debtors) != len(tc.want) {
+					t.Fatalf("debtors %+v, want %+v (outcome %+v)", o.Debtors, tc.want, o)
+				}
+				for i, w := range tc.want {
+					if g := o.Debtors[i]; g.DebtorID != w.DebtorID || !g.PaidAt.Equal(w.PaidAt) {
+						t.Errorf("debtor %d: %+v, want %+v", i, g, w)
+					}
+				}
+			})
+		}
+	})
+
 	t.Run("return files", func(t *testing.T) {
 		f := store.ReturnFile{FileID: "abc", Name: "ret.txt", Bank: "341", Records: 3}
 		started, _, err := s.StartReturnFile(ctx, a.Tenant, f)

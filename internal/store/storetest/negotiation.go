@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -397,6 +398,56 @@ func RunNegotiation(t *testing.T, s NegotiationStore) {
 		}
 		if n, err := s.DebtorNegotiation(ctx, other.Tenant, jose); err != nil || len(n.Agreements)+len(n.Promises) != 0 {
 			t.Errorf("other tenant: %+v %v", n, err)
+		}
+	})
+
+	t.Run("debtors with pending promises", func(t *testing.T) {
+		// Maria has two pending promises; José none pending (one unkept
+		// here, whatever earlier cases left kept); the other tenant's José
+		// one pending.
+		add := func(tenant domain.TenantID, debtor int64) store.Promise {
+			t.Helper()
+			p, err := s.AddPromise(ctx, tenant, store.Promise{DebtorID: debtor, Amount: 5000, Promised: made.AddDays(3), Made: made, Channel: "phone"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		add(f.Tenant, maria)
+		add(f.Tenant, maria)
+		if _, err := s.ResolvePromise(ctx, f.Tenant, add(f.Tenant, jose).ID, store.PromiseUnkept, 0, date.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		otherJose, _ := FixtureDebts(t, s, other.Tenant, "52998224725")
+		add(other.Tenant, otherJose)
+		// More ids than one IN list of SQLite holds, Maria's last.
+		many := make([]int64, 0, 2001)
+		for i := range int64(2000) {
+			many = append(many, 1_000_000+i)
+		}
+		many = append(many, maria)
+		for _, tc := range []struct {
+			name   string
+			tenant domain.TenantID
+			ids    []int64
+			want   []int64
+		}{
+			{"none asked", f.Tenant, nil, nil},
+			{"pending and resolved", f.Tenant, []int64{jose, maria}, []int64{maria}},
+			{"each once", f.Tenant, []int64{maria, maria, 0}, []int64{maria}},
+			{"another tenant's debtor", f.Tenant, []int64{otherJose}, nil},
+			{"asked of another tenant", other.Tenant, []int64{maria, jose, otherJose}, []int64{otherJose}},
+			{"more than one IN list", f.Tenant, many, []int64{maria}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := s.DebtorsWithPendingPromises(ctx, tc.tenant, tc.ids)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+					t.Errorf("got %v, want %v", got, tc.want)
+				}
+			})
 		}
 	})
 }
