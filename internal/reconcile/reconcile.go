@@ -39,10 +39,10 @@ type Reconciler struct {
 	// Refunds, when set, sends PIX refunds for queue items resolved by
 	// refunding.
 	Refunds Refunder
-	// Negotiation decides, after a batch that booked on agreement
-	// installments commits, whether each agreement is now settled and
-	// whether its debtor kept a pending promise (the negotiation's rules,
-	// as negotiation.Service.PayInstallment applies them). Nil: a
+	// Negotiation decides, after a batch commits, whether each agreement
+	// it booked on is now settled and whether the debtors it booked for
+	// kept a pending promise (the negotiation's rules, as
+	// negotiation.Service.PayInstallment applies them). Nil: a
 	// negotiation.Service over Store when Store is a negotiation.Store.
 	// Its failures are logged, not returned: the payments are booked, and
 	// the breaches worker reaches the same decisions on its next run.
@@ -51,19 +51,21 @@ type Reconciler struct {
 	Log *slog.Logger
 }
 
-// reconcile books one batch and follows up on the agreements it paid.
+// reconcile books one batch and follows up on the agreements and debtors
+// it paid.
 func (r *Reconciler) reconcile(ctx context.Context, tenant domain.TenantID, in []store.Incoming) (store.ReconcileOutcome, error) {
 	o, err := r.Store.Reconcile(ctx, tenant, in, Classify)
 	if err == nil {
-		r.followUp(ctx, tenant, o.Agreements)
+		r.followUp(ctx, tenant, o.Agreements, o.Debtors)
 	}
 	return o, err
 }
 
 // followUp settles the agreements that payments completed and keeps the
-// debtors' pending promises that they fulfilled.
-func (r *Reconciler) followUp(ctx context.Context, tenant domain.TenantID, paid []store.AgreementPaid) {
-	if len(paid) == 0 {
+// pending promises that the payments of the agreements' debtors and of
+// debtors (plain installments) fulfilled.
+func (r *Reconciler) followUp(ctx context.Context, tenant domain.TenantID, paid []store.AgreementPaid, debtorsPaid []store.DebtorPaid) {
+	if len(paid) == 0 && len(debtorsPaid) == 0 {
 		return
 	}
 	svc := r.Negotiation
@@ -82,17 +84,40 @@ func (r *Reconciler) followUp(ctx context.Context, tenant domain.TenantID, paid 
 	if svc.Now != nil {
 		today = date.Of(svc.Now().UTC())
 	}
-	debtors := map[int64]date.Date{}
+	debtors := make(map[int64]date.Date, len(paid)+len(debtorsPaid))
+	latest := func(debtor int64, at time.Time) {
+		on := date.Of(at.UTC())
+		if d, ok := debtors[debtor]; !ok || on.After(d) {
+			debtors[debtor] = on
+		}
+	}
 	for _, a := range paid {
 		on := date.Of(a.PaidAt.UTC())
 		if err := settleIfPaid(ctx, svc, tenant, a.AgreementID, on); err != nil {
 			log.Warn("reconcile: agreement not settled after payment; the breaches worker will decide", "tenant", tenant, "agreement", a.AgreementID, "err", err)
 		}
-		if on.After(debtors[a.DebtorID]) {
-			debtors[a.DebtorID] = on
-		}
+		latest(a.DebtorID, a.PaidAt)
 	}
-	for debtor, on := range debtors {
+	for _, d := range debtorsPaid {
+		latest(d.DebtorID, d.PaidAt)
+	}
+	// Most debtors who pay have no pending promise: one set query per batch
+	// finds those who do, instead of reading promises for every debtor of
+	// a return file.
+	ids := make([]int64, 0, len(debtors))
+	for id := range debtors {
+		ids = append(ids, id)
+	}
+	with, err := svc.Store.DebtorsWithPendingPromises(ctx, tenant, ids)
+	if err != nil {
+		log.Warn("reconcile: promises not checked after payment; the breaches worker will decide", "tenant", tenant, "debtors", len(ids), "err", err)
+		return
+	}
+	for _, debtor := range with {
+		on, ok := debtors[debtor]
+		if !ok {
+			continue // not asked for: nothing of it was booked
+		}
 		if today.After(on) {
 			on = today
 		}
@@ -166,6 +191,8 @@ func add(t *store.ReconcileOutcome, o store.ReconcileOutcome) {
 	t.Receipts += o.Receipts
 	t.Agreements = append(t.Agreements, o.Agreements...)
 	t.New = append(t.New, o.New...)
+	// Debtors is followed up per batch and not totalled (see
+	// store.ReconcileOutcome).
 }
 
 // FromPix turns a received Pix into an incoming payment; the end-to-end id
@@ -280,7 +307,9 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 		if err != nil {
 			return err
 		}
-		o.New, o.Agreements = nil, nil
+		// Per-batch lists are followed up already; totalled, they would
+		// hold an entry per record of a large file.
+		o.New, o.Agreements, o.Debtors = nil, nil, nil
 		add(&res.ReconcileOutcome, o)
 		return nil
 	}
@@ -393,12 +422,18 @@ func (r *Reconciler) Resolve(ctx context.Context, tenant domain.TenantID, id int
 		}
 	}
 	it, err := r.Store.ResolveQueueItem(ctx, tenant, id, res)
-	if err == nil && it.Status == "assigned" && it.AgreementInstallmentID != 0 {
+	if err != nil || it.Status != "assigned" {
+		return it, err
+	}
+	switch {
+	case it.AgreementInstallmentID != 0:
 		if ns, ok := r.Store.(store.NegotiationStore); ok {
 			if aid, _, aerr := ns.AgreementInstallmentByID(ctx, tenant, it.AgreementInstallmentID); aerr == nil {
-				r.followUp(ctx, tenant, []store.AgreementPaid{{AgreementID: aid, DebtorID: it.DebtorID, PaidAt: it.PaidAt}})
+				r.followUp(ctx, tenant, []store.AgreementPaid{{AgreementID: aid, DebtorID: it.DebtorID, PaidAt: it.PaidAt}}, nil)
 			}
 		}
+	case it.InstallmentID != 0:
+		r.followUp(ctx, tenant, nil, []store.DebtorPaid{{DebtorID: it.DebtorID, PaidAt: it.PaidAt}})
 	}
-	return it, err
+	return it, nil
 }
