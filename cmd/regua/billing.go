@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -427,8 +428,11 @@ func reconcileResolve(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("usage: regua reconcile resolve <item id> --assign INSTALLMENT | --assign-agreement AGREEMENT_INSTALLMENT | --credit [--debtor ID] | --refund")
 	}
 	id, err := strconv.ParseInt(rest[0], 10, 64)
-	if err != nil {
-		return usagef("item id %q: not a number", rest[0])
+	if err != nil || id <= 0 {
+		return usagef("item id %q: not a positive number", rest[0])
+	}
+	if *assign < 0 || *assignAgr < 0 || *debtor < 0 {
+		return usagef("--assign, --assign-agreement and --debtor take positive ids")
 	}
 	res := store.Resolution{Note: *note, Actor: "cli"}
 	n := 0
@@ -456,6 +460,13 @@ func reconcileResolve(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer s.Close()
+	// Asked first so that an unknown item is named as such, not as a
+	// not-found somewhere inside the resolution (installment, debtor).
+	if _, err := s.QueueItem(ctx, tenant, id); errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("reconciliation item %d: %w in this tenant's queue (`regua reconcile queue --status all` lists its items)", id, store.ErrNotFound)
+	} else if err != nil {
+		return err
+	}
 	r := &reconcile.Reconciler{Store: s}
 	if c, err := pixClientFromEnv(env); err != nil {
 		return err

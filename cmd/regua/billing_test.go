@@ -13,6 +13,9 @@ import (
 
 	"github.com/regua/regua/internal/cnab"
 	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/reconcile"
+	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
 	"github.com/regua/regua/internal/store/storetest"
 )
@@ -220,6 +223,71 @@ func TestChargeIssueDebtorUnderAgreement(t *testing.T) {
 			code, out, _ := runCLI(t, "charge", "issue", "--db", dsn, "--debtor", "11144477735", "--pix")
 			if code != 0 || !strings.Contains(out, "agreement "+acordo+" installment 2 (agreement installment "+strconv.FormatInt(ag.Installments[1].ID, 10)+")") || !strings.Contains(out, "contract C-2003 installment 1 (installment ") {
 				t.Errorf("text output: %d %q", code, out)
+			}
+		})
+	}
+}
+
+// TestReconcileResolveCommand: `regua reconcile resolve` names the item
+// when it is not in the tenant's queue (unknown, or another tenant's),
+// whatever the action, and tells it apart from what the action names.
+func TestReconcileResolveCommand(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			dsn := filepath.Join(t.TempDir(), "regua.db")
+			if backend == "postgres" {
+				dsn = storetest.PostgresURL(t)
+			}
+			ctx := context.Background()
+			db, err := sqldb.Open(ctx, dsn, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := storetest.NewFixture(t, db, "Agência A")
+			b := storetest.NewFixture(t, db, "Agência B")
+			queue := func(tenant domain.TenantID, ref string) int64 {
+				t.Helper()
+				in := []store.Incoming{{Source: domain.PaidManual, SourceRef: ref, Amount: 4321, PaidAt: time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC)}}
+				if o, err := db.Reconcile(ctx, tenant, in, reconcile.Classify); err != nil || o.Queued != 1 {
+					t.Fatalf("queue %s: %+v %v", ref, o, err)
+				}
+				q, err := db.QueueItems(ctx, tenant, "open", 5)
+				if err != nil || len(q) != 1 {
+					t.Fatalf("queue items: %+v %v", q, err)
+				}
+				return q[0].ID
+			}
+			mine, theirs := queue(a.Tenant, "REC-A"), queue(b.Tenant, "REC-B")
+			jose, _ := storetest.FixtureDebts(t, db, a.Tenant, "52998224725")
+			db.Close()
+			id := func(n int64) string { return strconv.FormatInt(n, 10) }
+			for _, tc := range []struct {
+				name string
+				args []string
+				code int
+				msg  string // in stderr, or stdout when code is 0
+			}{
+				{"unknown item, refund", []string{"999999", "--refund"}, 1, "reconciliation item 999999: not found in this tenant's queue"},
+				{"unknown item, assign", []string{"999999", "--assign", "1"}, 1, "reconciliation item 999999: not found in this tenant's queue"},
+				{"another tenant's item", []string{id(theirs), "--credit", "--debtor", id(jose)}, 1, "reconciliation item " + id(theirs) + ": not found in this tenant's queue"},
+				{"item id not a number", []string{"doze", "--refund"}, 2, `item id "doze": not a positive number`},
+				{"item id zero", []string{"0", "--refund"}, 2, "not a positive number"},
+				{"negative installment", []string{id(mine), "--assign", "-3"}, 2, "positive ids"},
+				{"unknown installment", []string{id(mine), "--assign", "999999"}, 1, "installment 999999: not found"},
+				{"unknown debtor", []string{id(mine), "--credit", "--debtor", "999999"}, 1, "debtor 999999: not found"},
+				{"credited", []string{id(mine), "--credit", "--debtor", id(jose)}, 0, "item " + id(mine) + " credited"},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					args := append([]string{"reconcile", "resolve"}, tc.args...)
+					code, out, errOut := runCLI(t, append(args, "--db", dsn, "--tenant", "Agência A")...)
+					got := errOut
+					if tc.code == 0 {
+						got = out
+					}
+					if code != tc.code || !strings.Contains(got, tc.msg) {
+						t.Errorf("exit %d, want %d with %q; stdout %q stderr %q", code, tc.code, tc.msg, out, errOut)
+					}
+				})
 			}
 		})
 	}

@@ -77,14 +77,36 @@ func (p *reconcilePages) page(w http.ResponseWriter, r *http.Request, c *Ctx, st
 }
 
 func (p *reconcilePages) resolve(w http.ResponseWriter, r *http.Request, c *Ctx) {
-	id := pathID(r, "id")
-	if id == 0 {
-		p.notFound(w, r, c)
+	raw := r.PathValue("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		p.page(w, r, c, http.StatusUnprocessableEntity, c.L.T("reconcile.bad_id", raw))
+		return
+	}
+	// The item is looked up first, so that an unknown one (or another
+	// tenant's) answers 404 whatever the form says, and a not-found from
+	// Resolve can only be what the form names (installment, debtor): 422.
+	// Items are never deleted, so the answer holds until Resolve runs.
+	if _, err := p.rb.QueueItem(r.Context(), c.Tenant(), id); errors.Is(err, store.ErrNotFound) {
+		p.page(w, r, c, http.StatusNotFound, c.L.T("reconcile.not_found", id))
+		return
+	} else if err != nil {
+		p.internal(w, r, c, err)
 		return
 	}
 	res := store.Resolution{Action: r.PostFormValue("action"), Note: strings.TrimSpace(r.PostFormValue("note")), Actor: "user:" + strconv.FormatInt(c.User.ID, 10)}
-	num := func(name string) int64 {
-		n, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue(name)), 10, 64)
+	// num reads an optional id field: empty is 0, anything else must be a
+	// positive number (a typo must not silently become "not given").
+	bad := ""
+	num := func(name, label string) int64 {
+		v := strings.TrimSpace(r.PostFormValue(name))
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if (err != nil || n <= 0) && bad == "" {
+			bad = c.L.T("reconcile.bad_number", c.L.T(label), v)
+		}
 		return n
 	}
 	switch res.Action {
@@ -92,27 +114,33 @@ func (p *reconcilePages) resolve(w http.ResponseWriter, r *http.Request, c *Ctx)
 		// As `regua reconcile resolve`: an original installment
 		// (--assign) or an agreement installment (--assign-agreement,
 		// acordo; any excess to its next installments), exactly one.
-		res.InstallmentID, res.AgreementInstallmentID = num("installment"), num("agreement_installment")
-		if res.InstallmentID < 0 || res.AgreementInstallmentID < 0 || (res.InstallmentID == 0 && res.AgreementInstallmentID == 0) {
+		res.InstallmentID = num("installment", "reconcile.installment")
+		res.AgreementInstallmentID = num("agreement_installment", "reconcile.agreement_installment")
+		switch {
+		case bad != "":
+			p.page(w, r, c, http.StatusUnprocessableEntity, bad)
+			return
+		case res.InstallmentID == 0 && res.AgreementInstallmentID == 0:
 			p.page(w, r, c, http.StatusUnprocessableEntity, c.L.T("reconcile.need_installment"))
 			return
-		}
-		if res.InstallmentID != 0 && res.AgreementInstallmentID != 0 {
+		case res.InstallmentID != 0 && res.AgreementInstallmentID != 0:
 			p.page(w, r, c, http.StatusUnprocessableEntity, c.L.T("reconcile.one_installment"))
 			return
 		}
 	case "credit":
-		res.DebtorID = num("debtor")
+		if res.DebtorID = num("debtor", "reconcile.debtor"); bad != "" {
+			p.page(w, r, c, http.StatusUnprocessableEntity, bad)
+			return
+		}
 	case "refund":
 	default:
 		p.page(w, r, c, http.StatusUnprocessableEntity, c.L.T("reconcile.bad_action"))
 		return
 	}
 	if _, err := p.r.Resolve(r.Context(), c.Tenant(), id, res); err != nil {
-		if errors.Is(err, store.ErrNotFound) && res.Action != "assign" {
-			p.notFound(w, r, c)
-			return
-		}
+		// What the supervisor can correct (an installment or debtor not
+		// found, an item resolved meanwhile, a refund impossible) is
+		// shown beside the table.
 		p.log.Warn("reconcile: resolve failed", "item", id, "err", err)
 		p.page(w, r, c, http.StatusUnprocessableEntity, c.L.T("reconcile.failed", err.Error()))
 		return

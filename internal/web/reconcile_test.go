@@ -9,6 +9,7 @@ import (
 
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/reconcile"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
@@ -99,7 +100,7 @@ func testReconcilePage(t *testing.T, db *sqldb.DB) {
 		{"neither", url.Values{"action": {"assign"}, "agreement_installment": {""}}, http.StatusUnprocessableEntity, "Informe a parcela"},
 		{"both", url.Values{"action": {"assign"}, "installment": {itoa64(inst.ID)}, "agreement_installment": {itoa64(first.ID)}}, http.StatusUnprocessableEntity, "não as duas"},
 		{"unknown agreement installment", url.Values{"action": {"assign"}, "agreement_installment": {"999999"}}, http.StatusUnprocessableEntity, "agreement installment 999999"},
-		{"another tenant", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}}, http.StatusUnprocessableEntity, "not found"},
+		{"another tenant", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}}, http.StatusNotFound, "não está na fila"},
 		{"assigned", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}, "note": {"acordo pago no caixa"}}, http.StatusSeeOther, ""},
 		{"twice", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}}, http.StatusUnprocessableEntity, "assigned"},
 	} {
@@ -137,6 +138,90 @@ func testReconcilePage(t *testing.T, db *sqldb.DB) {
 	for _, p := range ps {
 		if p.Amount == 30000 && p.InstallmentID != 0 {
 			t.Errorf("agreement payment booked on installment %d", p.InstallmentID)
+		}
+	}
+}
+
+// TestReconcileResolveErrors: what /reconcile/{id} answers when the item or
+// the form is wrong. An item that is not the tenant's (unknown, or another
+// tenant's) is 404 whatever the form says; input the supervisor can
+// correct is 422 with a message on the queue page; nothing changes.
+func TestReconcileResolveErrors(t *testing.T) {
+	storetest.Each(t, testReconcileResolveErrors)
+}
+
+func testReconcileResolveErrors(t *testing.T, db *sqldb.DB) {
+	e := newEnvOn(t, db, nil)
+	e.srv.AddReconcilePages(nil)
+	ctx := context.Background()
+	unknownPix := func(ref string, amount money.Money) []store.Incoming {
+		return []store.Incoming{{Source: domain.PaidPix, SourceRef: ref, EndToEndID: ref, TxID: "NOSUCH" + ref, Amount: amount, PaidAt: testNow}}
+	}
+	if o, err := e.st.Reconcile(ctx, e.A.ID, unknownPix("E00000000202611201500AAAAAAAAAAA", 4321), reconcile.Classify); err != nil || o.Queued != 1 {
+		t.Fatalf("queue A: %+v %v", o, err)
+	}
+	if o, err := e.st.Reconcile(ctx, e.B.ID, unknownPix("E00000000202611201500BBBBBBBBBBB", 1234), reconcile.Classify); err != nil || o.Queued != 1 {
+		t.Fatalf("queue B: %+v %v", o, err)
+	}
+	qa, _ := e.st.QueueItems(ctx, e.A.ID, "open", 5)
+	qb, _ := e.st.QueueItems(ctx, e.B.ID, "open", 5)
+	if len(qa) != 1 || len(qb) != 1 {
+		t.Fatalf("queues: %+v %+v", qa, qb)
+	}
+	item, others := "/reconcile/"+itoa64(qa[0].ID), "/reconcile/"+itoa64(qb[0].ID)
+	inst := itoa64(e.A.Debtor.Debts[0].Installments[0].ID)
+	assign := func(kv ...string) url.Values {
+		v := url.Values{"action": {"assign"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	sup := e.loggedIn(t, e.A.Supervisor)
+	for _, tc := range []struct {
+		name string
+		path string
+		form url.Values
+		code int
+		msg  string
+	}{
+		{"id not a number", "/reconcile/abc", url.Values{"action": {"refund"}}, http.StatusUnprocessableEntity, "“abc” não é o número de um item"},
+		{"id zero", "/reconcile/0", url.Values{"action": {"refund"}}, http.StatusUnprocessableEntity, "“0” não é o número"},
+		{"id negative", "/reconcile/-4", url.Values{"action": {"refund"}}, http.StatusUnprocessableEntity, "“-4” não é o número"},
+		{"unknown item, refund", "/reconcile/999999", url.Values{"action": {"refund"}}, http.StatusNotFound, "O item 999999 não está na fila"},
+		{"unknown item, credit", "/reconcile/999999", url.Values{"action": {"credit"}, "debtor": {itoa64(e.A.Debtor.Debtor.ID)}}, http.StatusNotFound, "O item 999999 não está na fila"},
+		{"unknown item, assign", "/reconcile/999999", assign("installment", inst), http.StatusNotFound, "O item 999999 não está na fila"},
+		{"unknown item, bad form", "/reconcile/999999", assign("installment", "x"), http.StatusNotFound, "não está na fila"},
+		{"another tenant's item, refund", others, url.Values{"action": {"refund"}}, http.StatusNotFound, "não está na fila"},
+		{"another tenant's item, credit", others, url.Values{"action": {"credit"}, "debtor": {itoa64(e.A.Debtor.Debtor.ID)}}, http.StatusNotFound, "não está na fila"},
+		{"another tenant's item, assign", others, assign("installment", inst), http.StatusNotFound, "não está na fila"},
+		{"unknown action", item, url.Values{"action": {"burn"}}, http.StatusUnprocessableEntity, "Ação desconhecida"},
+		{"assign, no installment", item, assign(), http.StatusUnprocessableEntity, "Informe a parcela"},
+		{"assign, empty installment", item, assign("installment", " "), http.StatusUnprocessableEntity, "Informe a parcela"},
+		{"assign, installment not a number", item, assign("installment", "12a"), http.StatusUnprocessableEntity, "Nº da parcela: “12a” não é um número válido"},
+		{"assign, installment negative", item, assign("installment", "-7"), http.StatusUnprocessableEntity, "“-7” não é um número válido"},
+		{"assign, agreement installment not a number", item, assign("agreement_installment", "x"), http.StatusUnprocessableEntity, "Nº da parcela do acordo: “x” não é um número válido"},
+		{"assign, a bad one beside a good one", item, assign("installment", inst, "agreement_installment", "x"), http.StatusUnprocessableEntity, "“x” não é um número válido"},
+		{"assign, both kinds", item, assign("installment", inst, "agreement_installment", "5"), http.StatusUnprocessableEntity, "não as duas"},
+		{"assign, unknown installment", item, assign("installment", "999999"), http.StatusUnprocessableEntity, "installment 999999: not found"},
+		{"assign, another tenant's installment", item, assign("installment", itoa64(e.B.Debtor.Debts[0].Installments[0].ID)), http.StatusUnprocessableEntity, "not found"},
+		{"credit, debtor not a number", item, url.Values{"action": {"credit"}, "debtor": {"José"}}, http.StatusUnprocessableEntity, "Nº do devedor: “José” não é um número válido"},
+		{"credit, unknown debtor", item, url.Values{"action": {"credit"}, "debtor": {"999999"}}, http.StatusUnprocessableEntity, "debtor 999999: not found"},
+		{"credit, no debtor", item, url.Values{"action": {"credit"}}, http.StatusUnprocessableEntity, "names no debtor"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := sup.post(tc.path, tc.form)
+			if r.Code != tc.code || !strings.Contains(r.Body, tc.msg) {
+				t.Errorf("%d, want %d with %q", r.Code, tc.code, tc.msg)
+			}
+		})
+	}
+	for _, q := range []struct {
+		tenant domain.TenantID
+		id     int64
+	}{{e.A.ID, qa[0].ID}, {e.B.ID, qb[0].ID}} {
+		if it, err := e.st.QueueItem(ctx, q.tenant, q.id); err != nil || it.Status != "open" {
+			t.Errorf("item %d after refused requests: %+v %v", q.id, it, err)
 		}
 	}
 }
