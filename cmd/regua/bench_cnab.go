@@ -190,6 +190,7 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	t0 = time.Now()
 	cpu0 := bench.CPUTime()
 	srv0 := pgBackendCPU(dsn)
+	wal0, walOK := pgWAL(ctx, db)
 	res, err := r.ReturnFile(ctx, tenant, path)
 	if err != nil {
 		return err
@@ -198,6 +199,7 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	restoreGC()
 	cpu1 := bench.CPUTime()
 	srv1 := pgBackendCPU(dsn)
+	wal1, _ := pgWAL(ctx, db)
 	peak := bench.PeakRSS()
 	if *cpuProfile != "" {
 		pprof.StopCPUProfile()
@@ -210,6 +212,9 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 			fmt.Fprintf(out, "  CPU time of the PostgreSQL backends serving it: %s\n", (srv1 - srv0).Round(time.Millisecond))
 		} else {
 			fmt.Fprintf(out, "  CPU time of the PostgreSQL backends: not measured (server not local, or no /proc)\n")
+		}
+		if walOK {
+			fmt.Fprintf(out, "  WAL written by the server meanwhile: %s, %d full-page images (%s)\n", bench.MB(wal1.bytes-wal0.bytes), wal1.fpi-wal0.fpi, bench.MB((wal1.fpi-wal0.fpi)*8192))
 		}
 	}
 	fmt.Fprintf(out, "  peak RSS during reconcile: %s\n", bench.MB(peak))
@@ -380,6 +385,19 @@ func benchWriteReturn(ctx context.Context, db *sqldb.DB, tenant domain.TenantID,
 		err = w.Flush()
 	}
 	return info, err
+}
+
+// walStats are the server's WAL counters (pg_stat_wal, PostgreSQL 14+):
+// bytes written and full-page images, of the whole server.
+type walStats struct{ bytes, fpi int64 }
+
+func pgWAL(ctx context.Context, db *sqldb.DB) (walStats, bool) {
+	var w walStats
+	if db.Dialect() != "postgres" {
+		return w, false
+	}
+	err := db.SQL().QueryRowContext(ctx, `SELECT wal_bytes::bigint, wal_fpi FROM pg_stat_wal`).Scan(&w.bytes, &w.fpi)
+	return w, err == nil
 }
 
 // pgBackendCPU sums the CPU time of the local PostgreSQL backends connected

@@ -28,7 +28,7 @@ import (
 var _ store.ReconcileStore = (*DB)(nil)
 
 // bookTx is a booking transaction that keeps its statements prepared on
-// SQLite: a batch runs the same 100-row INSERT, UPDATE … FROM (VALUES …)
+// SQLite: a batch runs the same 1,000-row INSERT, UPDATE … FROM (VALUES …)
 // and IN (…) statements several times, and SQLite parsed each one anew
 // (an eighth of the CPU of a large return file). Statements prepared on a
 // transaction close with it. PostgreSQL's driver caches prepared
@@ -41,14 +41,6 @@ type bookTx struct {
 	// holds it (PostgreSQL bookings: COPY needs the driver's connection).
 	conn *sql.Conn
 }
-
-// sqliteChunk is the number of rows (or keys) in one of a booking's SQLite
-// statements. A transaction prepares each statement text once and runs it
-// for every chunk, so the chunk is what SQLite parses: at 1,000 rows
-// parsing the multi-row statements was a twentieth of a large return
-// file's CPU; at 100 it is a tenth of that, and running the statement
-// ten times as often costs less than the parsing saved.
-const sqliteChunk = 100
 
 // bookingTx runs f in a booking transaction. On PostgreSQL it holds the
 // connection, so that large inserts go through COPY.
@@ -246,7 +238,7 @@ func (t *bookTx) query(ctx context.Context, q string, args ...any) (*sql.Rows, e
 
 // selectIn is DB.selectIn through the transaction's statements.
 func (db *DB) selectInTx(ctx context.Context, tx *bookTx, q string, fixed []any, keys []any, scan func(*sql.Rows) error) error {
-	per := sqliteChunk
+	per := 900
 	if db.pg {
 		per = len(keys) // one array parameter, however many keys
 	}
@@ -305,7 +297,7 @@ func (db *DB) insertRows(ctx context.Context, tx *bookTx, table string, cols []s
 	if db.pg {
 		return db.insertUnnest(ctx, tx, table, cols, n, row, suffix, scan)
 	}
-	per := min(maxParams/len(cols), sqliteChunk)
+	per := min(maxParams/len(cols), 1000)
 	tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") VALUES "
 	args := make([]any, 0, min(per, n)*len(cols))
@@ -538,7 +530,7 @@ func (db *DB) updateFromValues(ctx context.Context, tx *bookTx, q string, types 
 		}
 		return rs.Err()
 	}
-	per := min(maxParams/len(types), sqliteChunk)
+	per := min(maxParams/len(types), 1000)
 	var first strings.Builder
 	first.WriteByte('(')
 	for i, t := range types {
@@ -604,7 +596,7 @@ func (db *DB) execIn(ctx context.Context, tx *bookTx, q string, fixed []any, key
 		}
 		return res.RowsAffected()
 	}
-	const per = sqliteChunk
+	const per = 900
 	var n int64
 	for start := 0; start < len(keys); start += per {
 		end := min(start+per, len(keys))
