@@ -41,6 +41,7 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	records := fs.Int("records", 1_000_000, "settlement records in the return file")
 	debtors := fs.Int("debtors", 0, "demo debtors to load (default: enough for --records open installments)")
 	batch := fs.Int("batch", reconcile.DefaultBatch, "payments per reconcile transaction")
+	parts := fs.Int("parts", 0, "parts of a batch booked at once, split by debtor, on PostgreSQL (0: one per CPU, at most 4; 1: whole batches)")
 	floor := fs.Bool("floor", false, "after the run, time the least the store needs to write the payments and installments booked (one statement each, no client in between)")
 	statements := fs.Bool("statements", false, "print the time spent in each kind of booking statement")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the parse + reconcile phase here")
@@ -184,7 +185,7 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	if err := db.SQL().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM payments`).Scan(&lastPayment); err != nil {
 		return err
 	}
-	r := &reconcile.Reconciler{Store: db, Batch: *batch}
+	r := &reconcile.Reconciler{Store: db, Batch: *batch, Parts: *parts}
 	// As `regua reconcile cnab` runs a file.
 	restoreGC := bulkGC(env.getenv)
 	t0 = time.Now()

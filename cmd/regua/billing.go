@@ -323,6 +323,7 @@ func reconcileCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	je := journeyFlags(env, fs)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	batch := fs.Int("batch", reconcile.DefaultBatch, "payments per transaction")
+	parts := fs.Int("parts", 0, "parts of a batch booked at once, split by debtor, on PostgreSQL (0: one per CPU, at most 4; 1: whole batches)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -335,7 +336,7 @@ func reconcileCNAB(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer s.Close()
-	r := &reconcile.Reconciler{Store: s, Batch: *batch}
+	r := &reconcile.Reconciler{Store: s, Batch: *batch, Parts: *parts}
 	defer bulkGC(env.getenv)()
 	res, err := r.ReturnFile(ctx, tenant, rest[0])
 	if err != nil {

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/regua/regua/internal/cnab"
@@ -39,6 +41,11 @@ type Reconciler struct {
 	Store store.ReconcileStore
 	// Batch is the number of payments per transaction (DefaultBatch when 0).
 	Batch int
+	// Parts is how many parts of a return file's batch are booked at once
+	// on a store that can (store.PartitionedReconciler on PostgreSQL), each
+	// part the payments of different debtors on its own connection: 0 is
+	// GOMAXPROCS, at most 4; 1 books each batch whole.
+	Parts int
 	// Refunds, when set, sends PIX refunds for queue items resolved by
 	// refunding.
 	Refunds Refunder
@@ -164,6 +171,87 @@ func keepPromises(ctx context.Context, svc *negotiation.Service, tenant domain.T
 		}
 	}
 	return nil
+}
+
+// minPart is the fewest payments worth a part of its own: below it, a
+// batch is booked whole.
+var minPart = 500
+
+func (r *Reconciler) parts() int {
+	if r.Parts > 0 {
+		return r.Parts
+	}
+	return min(runtime.GOMAXPROCS(0), 4)
+}
+
+// reconcileParts books a batch in parts split by debtor, each in its own
+// transaction at the same time, when the store can: PostgreSQL's work on
+// a batch (index and row writes) then runs on as many cores. A part that
+// finds a payment's debtor changed since the split books nothing; the
+// batch is then booked whole after the other parts, whose payments are
+// known by then and skipped.
+func (r *Reconciler) reconcileParts(ctx context.Context, tenant domain.TenantID, batch []store.Incoming) (store.ReconcileOutcome, error) {
+	pr, ok := r.Store.(store.PartitionedReconciler)
+	n := r.parts()
+	if !ok || n < 2 || len(batch) < 2*minPart {
+		return r.reconcile(ctx, tenant, batch)
+	}
+	split, err := pr.SplitByDebtor(ctx, tenant, batch, Classify, n)
+	if err != nil {
+		return store.ReconcileOutcome{}, err
+	}
+	var parts []int
+	for k, p := range split {
+		if len(p) > 0 {
+			parts = append(parts, k)
+		}
+	}
+	if len(parts) < 2 {
+		return r.reconcile(ctx, tenant, batch)
+	}
+	outs := make([]store.ReconcileOutcome, len(split))
+	errs := make([]error, len(split))
+	var wg sync.WaitGroup
+	for _, k := range parts {
+		wg.Go(func() {
+			outs[k], errs[k] = pr.ReconcilePart(ctx, tenant, split[k], Classify, k, len(split))
+			if errs[k] == nil {
+				r.followUp(ctx, tenant, outs[k].Agreements, outs[k].Debtors)
+			}
+		})
+	}
+	wg.Wait()
+	var total store.ReconcileOutcome
+	changed := false
+	booked := 0 // payments the parts that committed booked or queued
+	for _, k := range parts {
+		switch {
+		case errors.Is(errs[k], store.ErrPartChanged):
+			changed = true
+		case errs[k] != nil:
+			return total, fmt.Errorf("part %d of %d: %w", k, len(split), errs[k])
+		default:
+			for _, isNew := range outs[k].New {
+				if isNew {
+					booked++
+				}
+			}
+			outs[k].New = nil
+			add(&total, outs[k])
+		}
+	}
+	if !changed {
+		return total, nil
+	}
+	o, err := r.reconcile(ctx, tenant, batch)
+	if err != nil {
+		return total, err
+	}
+	// What the parts booked is a duplicate to the whole batch's booking.
+	o.Duplicates -= booked
+	o.New = nil
+	add(&total, o)
+	return total, nil
 }
 
 // Book matches and books payments of one source in batches.
@@ -306,7 +394,7 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 			}
 		}
 		batches++
-		o, err := r.reconcile(ctx, tenant, batch)
+		o, err := r.reconcileParts(ctx, tenant, batch)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/regua/regua/internal/date"
@@ -304,6 +305,31 @@ type ReturnFile struct {
 	StartedAt  time.Time
 	FinishedAt time.Time
 }
+
+// PartitionedReconciler is a ReconcileStore that can book the parts of a
+// batch at once, each in its own transaction on its own connection, when
+// no two parts share a debtor: every row a payment's booking writes
+// (installments, charges, agreements, credits, attempts, receipts) is its
+// debtor's, so such parts never touch the same row.
+type PartitionedReconciler interface {
+	// SplitByDebtor splits a batch into at most n parts by the debtor each
+	// payment would be booked or queued for (debtor id modulo n; payments
+	// of no known debtor in part 0), keeping their order. It writes
+	// nothing, and returns the batch whole when the store books one batch
+	// at a time (SQLite has one writer).
+	SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []Incoming, classify Classifier, n int) ([][]Incoming, error)
+	// ReconcilePart is Reconcile for part k of a batch split in n by
+	// SplitByDebtor, while the other parts are booked beside it: other
+	// bookings of the tenant wait for the parts, and the parts do not wait
+	// for each other. When a payment's debtor is no longer of part k (a
+	// charge issued since the split), it books nothing and returns
+	// ErrPartChanged: the caller books the batch whole.
+	ReconcilePart(ctx context.Context, tenant domain.TenantID, in []Incoming, classify Classifier, k, n int) (ReconcileOutcome, error)
+}
+
+// ErrPartChanged says that a part of a batch split by debtor would book
+// for a debtor of another part.
+var ErrPartChanged = errors.New("a payment's debtor is not of its part of the batch")
 
 // ReconcileStore books matched payments set-based and keeps the queue.
 type ReconcileStore interface {

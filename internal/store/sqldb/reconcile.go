@@ -854,6 +854,60 @@ func (db *DB) lockBooking(ctx context.Context, tx *sql.Tx, tenant domain.TenantI
 	return err
 }
 
+// lockBookingShared takes the tenant's booking lock beside the other parts
+// of a batch split by debtor (ReconcilePart): they share it, and every
+// other booking of the tenant waits for all of them.
+func (db *DB) lockBookingShared(ctx context.Context, tx *sql.Tx, tenant domain.TenantID) error {
+	if !db.pg {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(7200, CAST($1 AS INTEGER))`, int64(tenant))
+	return err
+}
+
+// SplitByDebtor: see store.PartitionedReconciler. The debtor of a payment
+// is what classify decides from the candidates read now (its charge's
+// debtor, the payer's by document): facts a booking does not change, so
+// a part's transaction finds the same debtors unless a charge was issued
+// in between, which ReconcilePart detects.
+func (db *DB) SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier, n int) ([][]store.Incoming, error) {
+	if !db.pg || n < 2 || len(in) < 2 {
+		return [][]store.Incoming{in}, nil
+	}
+	var ds []store.Decision
+	err := db.bookingTx(ctx, func(tx *bookTx) error {
+		cands, _, err := db.candidates(ctx, tx, tenant, in, make([]bool, len(in)))
+		if err != nil {
+			return err
+		}
+		ds = classify(in, cands)
+		if len(ds) != len(in) {
+			return fmt.Errorf("classifier returned %d decisions for %d payments", len(ds), len(in))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("split %d payments by debtor: %w", len(in), err)
+	}
+	parts := make([][]store.Incoming, n)
+	for i, d := range ds {
+		k := int(d.DebtorID % int64(n))
+		if d.DebtorID < 0 {
+			k = 0
+		}
+		parts[k] = append(parts[k], in[i])
+	}
+	return parts, nil
+}
+
+// ReconcilePart: see store.PartitionedReconciler.
+func (db *DB) ReconcilePart(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier, k, n int) (store.ReconcileOutcome, error) {
+	if n < 1 || k < 0 || k >= n {
+		return store.ReconcileOutcome{}, fmt.Errorf("reconcile part %d of %d: no such part", k, n)
+	}
+	return db.reconcile(ctx, tenant, in, classify, k, n)
+}
+
 // booking is one amount to apply to an installment inside a transaction.
 type booking struct {
 	source    domain.PaymentSource
@@ -1217,6 +1271,11 @@ func debtorsPaid(bs []*booking) []store.DebtorPaid {
 }
 
 func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier) (store.ReconcileOutcome, error) {
+	return db.reconcile(ctx, tenant, in, classify, 0, 0)
+}
+
+// reconcile books a batch (parts 0) or part k of a batch split in parts.
+func (db *DB) reconcile(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier, k, parts int) (store.ReconcileOutcome, error) {
 	var out store.ReconcileOutcome
 	if len(in) == 0 {
 		return out, nil
@@ -1232,7 +1291,11 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 	}
 	at := now()
 	err := db.bookingTx(ctx, func(tx *bookTx) error {
-		if err := db.lockBooking(ctx, tx.Tx, tenant); err != nil {
+		lock := db.lockBooking
+		if parts > 0 {
+			lock = db.lockBookingShared
+		}
+		if err := lock(ctx, tx.Tx, tenant); err != nil {
 			return err
 		}
 		out = store.ReconcileOutcome{New: make([]bool, len(in))}
@@ -1277,6 +1340,13 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 		ds := classify(in, cands)
 		if len(ds) != len(in) {
 			return fmt.Errorf("reconcile: classifier returned %d decisions for %d payments", len(ds), len(in))
+		}
+		if parts > 0 {
+			for i, d := range ds {
+				if !skip[i] && d.DebtorID != 0 && int(d.DebtorID%int64(parts)) != k {
+					return fmt.Errorf("payment %s, debtor %d, part %d of %d: %w", in[i].SourceRef, d.DebtorID, k, parts, store.ErrPartChanged)
+				}
+			}
 		}
 		var bs, abs []*booking
 		var credits []store.Incoming

@@ -1,0 +1,221 @@
+package reconcile_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/regua/regua/internal/billing"
+	"github.com/regua/regua/internal/cnab"
+	"github.com/regua/regua/internal/date"
+	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/reconcile"
+	"github.com/regua/regua/internal/store"
+	"github.com/regua/regua/internal/store/sqldb"
+	"github.com/regua/regua/internal/store/storetest"
+)
+
+// partsStore counts the parts booked and, when lie is set, splits batches
+// wrongly (every payment one part further than its debtor's), as a split
+// made before a charge was issued would.
+type partsStore struct {
+	*sqldb.DB
+	lie          bool
+	parts, whole atomic.Int64
+}
+
+func (s *partsStore) SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier, n int) ([][]store.Incoming, error) {
+	split, err := s.DB.SplitByDebtor(ctx, tenant, in, classify, n)
+	if err != nil || !s.lie || len(split) < 2 {
+		return split, err
+	}
+	return append(split[1:], split[0]), nil
+}
+
+func (s *partsStore) ReconcilePart(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier, k, n int) (store.ReconcileOutcome, error) {
+	s.parts.Add(1)
+	return s.DB.ReconcilePart(ctx, tenant, in, classify, k, n)
+}
+
+func (s *partsStore) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier) (store.ReconcileOutcome, error) {
+	s.whole.Add(1)
+	return s.DB.Reconcile(ctx, tenant, in, classify)
+}
+
+// partsFile loads debtors with two installments each (both paid in the
+// file, so a debtor's two payments must stay in one part), issues their
+// boletos and writes a return settling all of them plus one settlement of
+// a boleto nobody issued.
+func partsFile(t *testing.T, db *sqldb.DB, debtors int) (domain.TenantID, string, int) {
+	t.Helper()
+	ctx := context.Background()
+	ten, err := db.CreateTenant(ctx, "parts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, _ := db.UpsertCreditor(ctx, ten.ID, domain.Creditor{ExtID: "c", Name: "Credor"})
+	pf, _ := db.UpsertPortfolio(ctx, ten.ID, domain.Portfolio{CreditorID: cr.ID, ExtID: "p", Name: "P"})
+	if err := db.SetBankAccount(ctx, ten.ID, storetest.ItauAccount(cr.ID)); err != nil {
+		t.Fatal(err)
+	}
+	var rows []store.ImportRow
+	for i := range debtors * 2 {
+		r := storetest.Row(i+2, fmt.Sprintf("D%08d", i/2), "Devedor", fmt.Sprintf("C-%d", i/2), i%2+1, date.New(2026, 12, 10), money.Money(10000+i))
+		r.Contacts = []domain.ContactPoint{{Kind: domain.Email, Value: fmt.Sprintf("d%d@example.com", i/2)}}
+		rows = append(rows, r)
+	}
+	if _, err := db.ApplyImport(ctx, ten.ID, pf.ID, rows); err != nil {
+		t.Fatal(err)
+	}
+	var reqs []billing.Request
+	for _, r := range rows {
+		reqs = append(reqs, billing.Request{Open: store.OpenAmount{RefKind: store.RefInstallment, RefID: r.Installment.ID, InstallmentID: r.Installment.ID,
+			DebtorID: r.Debtor.ID, DebtID: r.Debt.ID, CreditorID: cr.ID, Amount: r.Installment.Amount, DueDate: r.Installment.DueDate}, Boleto: true})
+	}
+	is := &billing.Issuer{Store: db, Now: func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }}
+	issued, err := is.Issue(ctx, ten.ID, reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paidOn := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	h := cnab.Header{Layout: cnab.CNAB240, Bank: "341", Sequence: 1, Created: paidOn.AddDate(0, 0, 1),
+		Beneficiary: cnab.Beneficiary{Name: "BANCO TESTE", Document: "11222333000181", Agency: "0057", Account: "12345", AccountDV: "0", Wallet: "109"}}
+	if _, err := cnab.GenerateReturn(&buf, h, 0, func(yield func(cnab.Payment) bool) {
+		// A debtor's two installments side by side: one batch, one part.
+		for _, iss := range issued {
+			if !yield(cnab.Payment{OurNumber: iss.Boleto.OurNumber, Amount: iss.Boleto.Amount, Due: iss.Boleto.DueDate.In(time.UTC), PaidOn: paidOn}) {
+				return
+			}
+		}
+		yield(cnab.Payment{OurNumber: "99999999", Amount: 12345, Due: paidOn, PaidOn: paidOn})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "retorno.ret")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return ten.ID, path, len(issued)
+}
+
+// TestReturnFileInParts books a return file in parts of batches split by
+// debtor (PostgreSQL; SQLite books whole batches) and checks that it
+// books exactly what whole batches book: every installment paid once, one
+// receipt per debtor and batch, the unknown settlement queued. A split
+// that puts payments in the wrong part (lie) books nothing in those parts
+// and the batch is booked whole, with nothing counted twice.
+func TestReturnFileInParts(t *testing.T) {
+	defer reconcile.SetMinPart(2)()
+	const debtors = 30
+	for _, lie := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lie=%v", lie), func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+				ctx := context.Background()
+				tenant, path, n := partsFile(t, db, debtors)
+				s := &partsStore{DB: db, lie: lie}
+				r := &reconcile.Reconciler{Store: s, Batch: 16, Parts: 3}
+				res, err := r.ReturnFile(ctx, tenant, path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Payments != n+1 || res.Booked != n || res.PaidOff != n || res.Queued != 1 || res.Duplicates != 0 {
+					t.Errorf("outcome: payments %d booked %d paid off %d queued %d duplicates %d; want %d, %d, %d, 1, 0",
+						res.Payments, res.Booked, res.PaidOff, res.Queued, res.Duplicates, n+1, n, n)
+				}
+				var payments, paid, overpaid, receipts, receiptDebtors int
+				q := func(sql string, dst *int) {
+					t.Helper()
+					if err := db.SQL().QueryRowContext(ctx, db.Rebind(sql), tenant).Scan(dst); err != nil {
+						t.Fatal(err)
+					}
+				}
+				q(`SELECT COUNT(*) FROM payments WHERE tenant_id = ?`, &payments)
+				q(`SELECT COUNT(*) FROM installments WHERE tenant_id = ? AND status = 'paid' AND paid = amount`, &paid)
+				q(`SELECT COUNT(*) FROM installments WHERE tenant_id = ? AND paid > amount`, &overpaid)
+				q(`SELECT COUNT(*) FROM attempts WHERE tenant_id = ? AND template = 'payment_receipt'`, &receipts)
+				q(`SELECT COUNT(DISTINCT debtor_id) FROM attempts WHERE tenant_id = ? AND template = 'payment_receipt'`, &receiptDebtors)
+				if payments != n || paid != n || overpaid != 0 {
+					t.Errorf("store: %d payments, %d installments paid in full, %d overpaid; want %d, %d, 0", payments, paid, overpaid, n, n)
+				}
+				// Both installments of a debtor are in one batch (16 is
+				// even): one receipt each.
+				if receipts != debtors || receiptDebtors != debtors || res.Receipts != debtors {
+					t.Errorf("receipts: %d rows for %d debtors, outcome %d; want %d", receipts, receiptDebtors, res.Receipts, debtors)
+				}
+				items, err := db.QueueItems(ctx, tenant, "open", 10)
+				if err != nil || len(items) != 1 || items[0].Reason != store.QueueUnknown {
+					t.Errorf("queue: %+v %v", items, err)
+				}
+				parts, whole := s.parts.Load(), s.whole.Load()
+				switch {
+				case db.Dialect() != "postgres":
+					if parts != 0 {
+						t.Errorf("SQLite booked %d parts; it books whole batches", parts)
+					}
+				case !lie && (parts == 0 || whole != 0):
+					t.Errorf("%d parts and %d whole batches booked; want parts only", parts, whole)
+				case lie && whole == 0:
+					t.Errorf("a wrong split was not booked whole (%d parts)", parts)
+				}
+			})
+		})
+	}
+}
+
+// TestReconcilePartRefusesOtherDebtors: a part that would book for a
+// debtor of another part books nothing at all.
+func TestReconcilePartRefusesOtherDebtors(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		tenant, path, _ := partsFile(t, db, 3)
+		recs := settlements(t, path)
+		split, err := db.SplitByDebtor(ctx, tenant, recs, reconcile.Classify, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialect() == "postgres" && (len(split) != 2 || len(split[0])+len(split[1]) != len(recs)) {
+			t.Fatalf("split of %d payments: %d parts", len(recs), len(split))
+		}
+		_, err = db.ReconcilePart(ctx, tenant, recs, reconcile.Classify, 0, 2)
+		if !errors.Is(err, store.ErrPartChanged) {
+			t.Fatalf("all payments as part 0 of 2: %v, want ErrPartChanged", err)
+		}
+		var payments, items int
+		db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM payments WHERE tenant_id = ?`), tenant).Scan(&payments)
+		db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM reconcile_items WHERE tenant_id = ?`), tenant).Scan(&items)
+		if payments != 0 || items != 0 {
+			t.Errorf("a refused part wrote %d payments and %d queue items", payments, items)
+		}
+	})
+}
+
+func settlements(t *testing.T, path string) []store.Incoming {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.Incoming
+	if _, err := cnab.Process(f, st.Size(), cnab.Options{}, func(rec *cnab.Record) error {
+		if rec.Occurrence == cnab.Settled {
+			out = append(out, reconcile.FromRecord(rec))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
