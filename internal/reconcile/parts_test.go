@@ -31,8 +31,8 @@ type partsStore struct {
 	parts, whole atomic.Int64
 }
 
-func (s *partsStore) SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier, n int) ([][]store.Incoming, error) {
-	split, err := s.DB.SplitByDebtor(ctx, tenant, in, classify, n)
+func (s *partsStore) SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []store.Incoming, n int) ([][]store.Incoming, error) {
+	split, err := s.DB.SplitByDebtor(ctx, tenant, in, n)
 	if err != nil || !s.lie || len(split) < 2 {
 		return split, err
 	}
@@ -177,7 +177,7 @@ func TestReconcilePartRefusesOtherDebtors(t *testing.T) {
 		ctx := context.Background()
 		tenant, path, _ := partsFile(t, db, 3)
 		recs := settlements(t, path)
-		split, err := db.SplitByDebtor(ctx, tenant, recs, reconcile.Classify, 2)
+		split, err := db.SplitByDebtor(ctx, tenant, recs, 2)
 		if err != nil {
 			t.Fatal(err)
 		}

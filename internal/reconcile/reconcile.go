@@ -184,21 +184,27 @@ func (r *Reconciler) parts() int {
 	return min(runtime.GOMAXPROCS(0), 4)
 }
 
-// reconcileParts books a batch in parts split by debtor, each in its own
+// split is the batch split by debtor when the store can book it in parts
+// and the batch is worth it; nil otherwise.
+func (r *Reconciler) split(ctx context.Context, tenant domain.TenantID, batch []store.Incoming) ([][]store.Incoming, error) {
+	pr, ok := r.Store.(store.PartitionedReconciler)
+	n := r.parts()
+	if !ok || n < 2 || len(batch) < 2*minPart {
+		return nil, nil
+	}
+	return pr.SplitByDebtor(ctx, tenant, batch, n)
+}
+
+// reconcileParts books a batch in parts split by debtor (split), each in its own
 // transaction at the same time, when the store can: PostgreSQL's work on
 // a batch (index and row writes) then runs on as many cores. A part that
 // finds a payment's debtor changed since the split books nothing; the
 // batch is then booked whole after the other parts, whose payments are
 // known by then and skipped.
-func (r *Reconciler) reconcileParts(ctx context.Context, tenant domain.TenantID, batch []store.Incoming) (store.ReconcileOutcome, error) {
+func (r *Reconciler) reconcileParts(ctx context.Context, tenant domain.TenantID, batch []store.Incoming, split [][]store.Incoming) (store.ReconcileOutcome, error) {
 	pr, ok := r.Store.(store.PartitionedReconciler)
-	n := r.parts()
-	if !ok || n < 2 || len(batch) < 2*minPart {
+	if !ok || split == nil {
 		return r.reconcile(ctx, tenant, batch)
-	}
-	split, err := pr.SplitByDebtor(ctx, tenant, batch, Classify, n)
-	if err != nil {
-		return store.ReconcileOutcome{}, err
 	}
 	var parts []int
 	for k, p := range split {
@@ -387,14 +393,14 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 	// the tables as they are, at a cost that grows with the log of the file.
 	refresh, _ := r.Store.(interface{ RefreshReconcileStats(context.Context) error })
 	batches := 0
-	book := func(batch []store.Incoming) error {
+	book := func(batch []store.Incoming, split [][]store.Incoming) error {
 		if refresh != nil && info.Records > n && batches&(batches-1) == 0 {
 			if err := refresh.RefreshReconcileStats(ctx); err != nil {
 				return err
 			}
 		}
 		batches++
-		o, err := r.reconcileParts(ctx, tenant, batch)
+		o, err := r.reconcileParts(ctx, tenant, batch, split)
 		if err != nil {
 			return err
 		}
@@ -407,8 +413,13 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 	// The file is parsed one batch ahead of the booking, on another
 	// goroutine: reading and decoding records then costs the booking no
 	// time on a machine with a second core. Two batches are in memory at
-	// most, and two spare ones are reused.
-	full := make(chan []store.Incoming, 1)
+	// most, and two spare ones are reused. A batch to be booked in parts is
+	// split there too (the split reads only what bookings do not change).
+	type parsed struct {
+		batch []store.Incoming
+		split [][]store.Incoming
+	}
+	full := make(chan parsed, 1)
 	free := make(chan []store.Incoming, 2)
 	free <- make([]store.Incoming, 0, n)
 	free <- make([]store.Incoming, 0, n)
@@ -416,6 +427,18 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 	ignored := map[cnab.Occurrence]int{}
 	payments := 0
 	var parseErr error
+	send := func(batch []store.Incoming) error {
+		split, err := r.split(ctx, tenant, batch)
+		if err != nil {
+			return err
+		}
+		select {
+		case full <- parsed{batch, split}:
+			return nil
+		case <-done:
+			return errStopped
+		}
+	}
 	go func() {
 		defer close(full)
 		batch := <-free
@@ -429,10 +452,8 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 			if len(batch) < n {
 				return nil
 			}
-			select {
-			case full <- batch:
-			case <-done:
-				return errStopped
+			if err := send(batch); err != nil {
+				return err
 			}
 			select {
 			case batch = <-free:
@@ -442,20 +463,17 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 			return nil
 		})
 		if parseErr == nil && len(batch) > 0 {
-			select {
-			case full <- batch:
-			case <-done:
-			}
+			parseErr = send(batch)
 		}
 	}()
 	var bookErr error
-	for batch := range full {
+	for p := range full {
 		if bookErr == nil {
-			if bookErr = book(batch); bookErr != nil {
+			if bookErr = book(p.batch, p.split); bookErr != nil {
 				close(done)
 			}
 		}
-		free <- batch[:0]
+		free <- p.batch[:0]
 	}
 	// full is closed: the parser has returned and its counts are final.
 	res.Payments = payments

@@ -312,12 +312,12 @@ type ReturnFile struct {
 // (installments, charges, agreements, credits, attempts, receipts) is its
 // debtor's, so such parts never touch the same row.
 type PartitionedReconciler interface {
-	// SplitByDebtor splits a batch into at most n parts by the debtor each
-	// payment would be booked or queued for (debtor id modulo n; payments
-	// of no known debtor in part 0), keeping their order. It writes
-	// nothing, and returns the batch whole when the store books one batch
-	// at a time (SQLite has one writer).
-	SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []Incoming, classify Classifier, n int) ([][]Incoming, error)
+	// SplitByDebtor splits a batch into n parts by the debtor each payment
+	// would be booked or queued for (debtor id modulo n; payments of no
+	// known debtor in part 0), keeping their order. It writes nothing, and
+	// returns the batch whole when the store books one batch at a time
+	// (SQLite has one writer) or cannot tell the debtors cheaply.
+	SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []Incoming, n int) ([][]Incoming, error)
 	// ReconcilePart is Reconcile for part k of a batch split in n by
 	// SplitByDebtor, while the other parts are booked beside it: other
 	// bookings of the tenant wait for the parts, and the parts do not wait

@@ -865,37 +865,86 @@ func (db *DB) lockBookingShared(ctx context.Context, tx *sql.Tx, tenant domain.T
 	return err
 }
 
-// SplitByDebtor: see store.PartitionedReconciler. The debtor of a payment
-// is what classify decides from the candidates read now (its charge's
-// debtor, the payer's by document): facts a booking does not change, so
-// a part's transaction finds the same debtors unless a charge was issued
-// in between, which ReconcilePart detects.
-func (db *DB) SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier, n int) ([][]store.Incoming, error) {
+// SplitByDebtor: see store.PartitionedReconciler. A payment's debtor is
+// found as Classify finds it, from facts no booking changes: the debtor of
+// the charge its txid or nosso número names, else its own debtor id or
+// the payer's by document. Reading only those (not what installments
+// owe) costs a fraction of matching. A batch with payments that name an
+// installment or agreement installment (manual entry, the API) stays
+// whole. Should a part's matching find another debtor (a charge issued
+// since), ReconcilePart refuses it.
+func (db *DB) SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []store.Incoming, n int) ([][]store.Incoming, error) {
 	if !db.pg || n < 2 || len(in) < 2 {
 		return [][]store.Incoming{in}, nil
 	}
-	var ds []store.Decision
+	var txids, docs []any
+	byBank := map[string][]any{}
+	for _, p := range in {
+		if p.InstallmentID != 0 || p.AgreementInstallmentID != 0 {
+			return [][]store.Incoming{in}, nil
+		}
+		if p.TxID != "" {
+			txids = append(txids, p.TxID)
+		}
+		if p.OurNumber != "" {
+			byBank[p.Bank] = append(byBank[p.Bank], p.OurNumber)
+		}
+		if p.PayerDocument != "" && p.DebtorID == 0 {
+			docs = append(docs, p.PayerDocument)
+		}
+	}
+	byTxID, byOurNumber, byDoc := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	err := db.bookingTx(ctx, func(tx *bookTx) error {
-		cands, _, err := db.candidates(ctx, tx, tenant, in, make([]bool, len(in)))
-		if err != nil {
+		if err := db.selectInTx(ctx, tx, `SELECT txid, debtor_id FROM charges WHERE tenant_id = ? AND txid <> '' AND txid IN (%s)`, []any{tenant}, uniq(txids), func(r *sql.Rows) error {
+			var k string
+			var d int64
+			err := r.Scan(&k, &d)
+			byTxID[k] = d
 			return err
+		}); err != nil {
+			return fmt.Errorf("charges by txid: %w", err)
 		}
-		ds = classify(in, cands)
-		if len(ds) != len(in) {
-			return fmt.Errorf("classifier returned %d decisions for %d payments", len(ds), len(in))
+		for bank, nums := range byBank {
+			if err := db.selectInTx(ctx, tx, `SELECT our_number, debtor_id FROM charges WHERE tenant_id = ? AND bank = ? AND our_number <> '' AND our_number IN (%s)`, []any{tenant, bank}, uniq(nums), func(r *sql.Rows) error {
+				var k string
+				var d int64
+				err := r.Scan(&k, &d)
+				byOurNumber[bank+"/"+k] = d
+				return err
+			}); err != nil {
+				return fmt.Errorf("charges by nosso número: %w", err)
+			}
 		}
-		return nil
+		return db.selectInTx(ctx, tx, `SELECT document, id FROM debtors WHERE tenant_id = ? AND document IN (%s)`, []any{tenant}, uniq(docs), func(r *sql.Rows) error {
+			var k string
+			var d int64
+			err := r.Scan(&k, &d)
+			if prev, ok := byDoc[k]; !ok || d < prev {
+				byDoc[k] = d
+			}
+			return err
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("split %d payments by debtor: %w", len(in), err)
 	}
 	parts := make([][]store.Incoming, n)
-	for i, d := range ds {
-		k := int(d.DebtorID % int64(n))
-		if d.DebtorID < 0 {
-			k = 0
+	for _, p := range in {
+		var debtor int64
+		if d, ok := byTxID[p.TxID]; ok && p.TxID != "" {
+			debtor = d
+		} else if d, ok := byOurNumber[p.Bank+"/"+p.OurNumber]; ok && p.OurNumber != "" {
+			debtor = d
+		} else if p.DebtorID != 0 {
+			debtor = p.DebtorID
+		} else if p.PayerDocument != "" {
+			debtor = byDoc[p.PayerDocument]
 		}
-		parts[k] = append(parts[k], in[i])
+		k := 0
+		if debtor > 0 {
+			k = int(debtor % int64(n))
+		}
+		parts[k] = append(parts[k], p)
 	}
 	return parts, nil
 }
