@@ -1,12 +1,9 @@
 package reconcile_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -103,38 +100,16 @@ func TestAgreementInstallmentsBooked(t *testing.T) {
 			}
 		}
 		if len(boletos) > 0 {
-			var buf bytes.Buffer
-			h := cnab.Header{Layout: cnab.CNAB240, Bank: "341", Sequence: 1, Created: time.Now().UTC(),
-				Beneficiary: cnab.Beneficiary{Name: "BANCO TESTE", Document: "11222333000181", Agency: "0057", Account: "12345", AccountDV: "0", Wallet: "109"}}
-			if _, err := cnab.GenerateReturn(&buf, h, 0, func(yield func(cnab.Payment) bool) {
-				for _, p := range boletos {
-					if !yield(p) {
-						return
-					}
-				}
-			}); err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(t.TempDir(), "ret.txt")
-			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			created := time.Now().UTC()
+			path := writeReturn(t, created, boletos)
 			res, err := r.ReturnFile(ctx, f.Tenant, path)
 			if err != nil || res.Booked != len(boletos) || res.Queued != 0 {
 				t.Fatalf("return file: %+v %v", res, err)
 			}
-			// The same settlements in another file book nothing.
-			h.Sequence = 2
-			buf.Reset()
-			cnab.GenerateReturn(&buf, h, 0, func(yield func(cnab.Payment) bool) {
-				for _, p := range boletos {
-					if !yield(p) {
-						return
-					}
-				}
-			})
-			os.WriteFile(path+"2", buf.Bytes(), 0o644)
-			if res, err := r.ReturnFile(ctx, f.Tenant, path+"2"); err != nil || res.Booked != 0 || res.Duplicates != len(boletos) {
+			// The same settlements in another file (created a day later)
+			// book nothing.
+			other := writeReturn(t, created.AddDate(0, 0, 1), boletos)
+			if res, err := r.ReturnFile(ctx, f.Tenant, other); err != nil || res.Booked != 0 || res.Duplicates != len(boletos) {
 				t.Errorf("the same settlements again: %+v %v", res, err)
 			}
 		}

@@ -1,12 +1,10 @@
 package reconcile_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -85,24 +83,13 @@ func partsFile(t *testing.T, db *sqldb.DB, debtors int) (domain.TenantID, string
 		t.Fatal(err)
 	}
 	paidOn := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	var buf bytes.Buffer
-	h := cnab.Header{Layout: cnab.CNAB240, Bank: "341", Sequence: 1, Created: paidOn.AddDate(0, 0, 1),
-		Beneficiary: cnab.Beneficiary{Name: "BANCO TESTE", Document: "11222333000181", Agency: "0057", Account: "12345", AccountDV: "0", Wallet: "109"}}
-	if _, err := cnab.GenerateReturn(&buf, h, 0, func(yield func(cnab.Payment) bool) {
-		// A debtor's two installments side by side: one batch, one part.
-		for _, iss := range issued {
-			if !yield(cnab.Payment{OurNumber: iss.Boleto.OurNumber, Amount: iss.Boleto.Amount, Due: iss.Boleto.DueDate.In(time.UTC), PaidOn: paidOn}) {
-				return
-			}
-		}
-		yield(cnab.Payment{OurNumber: "99999999", Amount: 12345, Due: paidOn, PaidOn: paidOn})
-	}); err != nil {
-		t.Fatal(err)
+	// A debtor's two installments side by side: one batch, one part.
+	pays := make([]cnab.Payment, 0, len(issued)+1)
+	for _, iss := range issued {
+		pays = append(pays, cnab.Payment{OurNumber: iss.Boleto.OurNumber, Amount: iss.Boleto.Amount, Due: iss.Boleto.DueDate.In(time.UTC), PaidOn: paidOn})
 	}
-	path := filepath.Join(t.TempDir(), "retorno.ret")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pays = append(pays, cnab.Payment{OurNumber: "99999999", Amount: 12345, Due: paidOn, PaidOn: paidOn})
+	path := writeReturn(t, paidOn.AddDate(0, 0, 1), pays)
 	return ten.ID, path, len(issued)
 }
 

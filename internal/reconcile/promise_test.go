@@ -1,10 +1,7 @@
 package reconcile_test
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -190,21 +187,9 @@ func returnFor(t *testing.T, db *sqldb.DB, f storetest.Fixture, opens []store.Op
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	h := cnab.Header{Layout: cnab.CNAB240, Bank: "341", Sequence: 1, Created: paidAt,
-		Beneficiary: cnab.Beneficiary{Name: "BANCO TESTE", Document: "11222333000181", Agency: "0057", Account: "12345", AccountDV: "0", Wallet: "109"}}
-	if _, err := cnab.GenerateReturn(&buf, h, 0, func(yield func(cnab.Payment) bool) {
-		for _, iss := range issued {
-			if !yield(cnab.Payment{OurNumber: iss.Boleto.OurNumber, Amount: iss.Boleto.Amount, Due: iss.Boleto.DueDate.In(time.UTC), PaidOn: paidAt}) {
-				return
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
+	pays := make([]cnab.Payment, 0, len(issued))
+	for _, iss := range issued {
+		pays = append(pays, cnab.Payment{OurNumber: iss.Boleto.OurNumber, Amount: iss.Boleto.Amount, Due: iss.Boleto.DueDate.In(time.UTC), PaidOn: paidAt})
 	}
-	path := filepath.Join(t.TempDir(), "retorno.ret")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return writeReturn(t, paidAt, pays)
 }
