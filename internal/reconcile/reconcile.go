@@ -229,32 +229,40 @@ func (r *Reconciler) reconcileParts(ctx context.Context, tenant domain.TenantID,
 	wg.Wait()
 	var total store.ReconcileOutcome
 	changed := false
-	booked := 0 // payments the parts that committed booked or queued
 	for _, k := range parts {
 		switch {
 		case errors.Is(errs[k], store.ErrPartChanged):
 			changed = true
 		case errs[k] != nil:
 			return total, fmt.Errorf("part %d of %d: %w", k, len(split), errs[k])
-		default:
-			for _, isNew := range outs[k].New {
-				if isNew {
-					booked++
-				}
-			}
-			outs[k].New = nil
-			add(&total, outs[k])
 		}
 	}
 	if !changed {
+		for _, k := range parts {
+			outs[k].New = nil
+			add(&total, outs[k])
+		}
 		return total, nil
 	}
 	o, err := r.reconcile(ctx, tenant, batch)
 	if err != nil {
 		return total, err
 	}
-	// What the parts booked is a duplicate to the whole batch's booking.
-	o.Duplicates -= booked
+	// The whole batch finds what the committed parts booked or queued
+	// known already: those are theirs, not duplicates; the duplicates are
+	// the whole batch's count of the rest.
+	for _, k := range parts {
+		if errs[k] != nil {
+			continue
+		}
+		for _, isNew := range outs[k].New {
+			if isNew {
+				o.Duplicates--
+			}
+		}
+		outs[k].New, outs[k].Duplicates = nil, 0
+		add(&total, outs[k])
+	}
 	o.New = nil
 	add(&total, o)
 	return total, nil
