@@ -1325,20 +1325,13 @@ func (db *DB) Reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 
 // reconcile books a batch (parts 0) or part k of a batch split in parts.
 func (db *DB) reconcile(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier, k, parts int) (store.ReconcileOutcome, error) {
-	var out store.ReconcileOutcome
 	if len(in) == 0 {
-		return out, nil
+		return store.ReconcileOutcome{}, nil
 	}
-	src := in[0].Source
-	for i, p := range in {
-		if p.Source != src {
-			return out, fmt.Errorf("reconcile: payment %d: source %q in a batch of %q", i, p.Source, src)
-		}
-		if p.SourceRef == "" || p.Amount <= 0 {
-			return out, fmt.Errorf("reconcile: payment %d (%s): a source reference and a positive amount are required", i, p.SourceRef)
-		}
+	if err := checkIncoming(in); err != nil {
+		return store.ReconcileOutcome{}, err
 	}
-	at := now()
+	var out store.ReconcileOutcome
 	err := db.bookingTx(ctx, func(tx *bookTx) error {
 		lock := db.lockBooking
 		if parts > 0 {
@@ -1347,45 +1340,98 @@ func (db *DB) reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 		if err := lock(ctx, tx.Tx, tenant); err != nil {
 			return err
 		}
-		out = store.ReconcileOutcome{New: make([]bool, len(in))}
-		skip := make([]bool, len(in))
-		seen := make(map[string]bool, len(in))
-		refs := make([]any, 0, len(in))
-		for i, p := range in {
-			if seen[p.SourceRef] {
-				skip[i] = true
-				continue
-			}
-			seen[p.SourceRef] = true
-			refs = append(refs, p.SourceRef)
-		}
-		known := map[string]bool{}
-		collect := func(r *sql.Rows) error {
-			var ref string
-			err := r.Scan(&ref)
-			known[ref] = true
-			return err
-		}
-		if err := db.selectInTx(ctx, tx, `SELECT source_ref FROM payments WHERE tenant_id = ? AND source = ? AND source_ref IN (%s)`, []any{tenant, string(src)}, refs, collect); err != nil {
-			return fmt.Errorf("known payments: %w", err)
-		}
-		if err := db.selectInTx(ctx, tx, `SELECT source_ref FROM reconcile_items WHERE tenant_id = ? AND source = ? AND source_ref IN (%s)`, []any{tenant, string(src)}, refs, collect); err != nil {
-			return fmt.Errorf("known queue items: %w", err)
-		}
-		for i, p := range in {
-			if known[p.SourceRef] {
-				skip[i] = true
-			}
-			if skip[i] {
-				out.Duplicates++
-			} else {
-				out.New[i] = true
-			}
-		}
-		cands, agr, err := db.candidates(ctx, tx, tenant, in, skip)
+		rd, err := db.readBatch(ctx, tx, tenant, in)
 		if err != nil {
 			return err
 		}
+		out, err = db.writeBatch(ctx, tx, tenant, in, rd, classify, k, parts, now())
+		return err
+	})
+	if err != nil {
+		return store.ReconcileOutcome{}, fmt.Errorf("reconcile %d %s payments: %w", len(in), in[0].Source, err)
+	}
+	return out, nil
+}
+
+// checkIncoming refuses a batch of mixed sources or with a payment that
+// has no source reference or amount.
+func checkIncoming(in []store.Incoming) error {
+	src := in[0].Source
+	for i, p := range in {
+		if p.Source != src {
+			return fmt.Errorf("reconcile: payment %d: source %q in a batch of %q", i, p.Source, src)
+		}
+		if p.SourceRef == "" || p.Amount <= 0 {
+			return fmt.Errorf("reconcile: payment %d (%s): a source reference and a positive amount are required", i, p.SourceRef)
+		}
+	}
+	return nil
+}
+
+// batchReads is what booking a batch reads before it decides: which
+// payments are known already (skip; a payment twice in the batch is
+// skipped the second time) and the candidates of the rest.
+type batchReads struct {
+	skip  []bool
+	cands store.Candidates
+	agr   map[int64]agreementRef
+}
+
+// readBatch reads what booking in decides on, through tx: the booking
+// transaction itself, or on SQLite a read transaction begun after it,
+// which sees the same rows (the writer holds the only write lock) as long
+// as the booking writes nothing of in's debtors before it is used.
+func (db *DB) readBatch(ctx context.Context, tx *bookTx, tenant domain.TenantID, in []store.Incoming) (batchReads, error) {
+	rd := batchReads{skip: make([]bool, len(in))}
+	src := in[0].Source
+	seen := make(map[string]bool, len(in))
+	refs := make([]any, 0, len(in))
+	for i, p := range in {
+		if seen[p.SourceRef] {
+			rd.skip[i] = true
+			continue
+		}
+		seen[p.SourceRef] = true
+		refs = append(refs, p.SourceRef)
+	}
+	known := map[string]bool{}
+	collect := func(r *sql.Rows) error {
+		var ref string
+		err := r.Scan(&ref)
+		known[ref] = true
+		return err
+	}
+	if err := db.selectInTx(ctx, tx, `SELECT source_ref FROM payments WHERE tenant_id = ? AND source = ? AND source_ref IN (%s)`, []any{tenant, string(src)}, refs, collect); err != nil {
+		return rd, fmt.Errorf("known payments: %w", err)
+	}
+	if err := db.selectInTx(ctx, tx, `SELECT source_ref FROM reconcile_items WHERE tenant_id = ? AND source = ? AND source_ref IN (%s)`, []any{tenant, string(src)}, refs, collect); err != nil {
+		return rd, fmt.Errorf("known queue items: %w", err)
+	}
+	for i, p := range in {
+		if known[p.SourceRef] {
+			rd.skip[i] = true
+		}
+	}
+	var err error
+	rd.cands, rd.agr, err = db.candidates(ctx, tx, tenant, in, rd.skip)
+	return rd, err
+}
+
+// writeBatch decides on in from rd and books the decisions through the
+// booking transaction tx; k and parts, when parts > 0, say which part of
+// a batch split by debtor in is (a payment of another part's debtor is
+// refused with store.ErrPartChanged).
+func (db *DB) writeBatch(ctx context.Context, tx *bookTx, tenant domain.TenantID, in []store.Incoming, rd batchReads, classify store.Classifier, k, parts int, at time.Time) (store.ReconcileOutcome, error) {
+	out := store.ReconcileOutcome{New: make([]bool, len(in))}
+	skip, cands, agr := rd.skip, rd.cands, rd.agr
+	for i := range in {
+		if skip[i] {
+			out.Duplicates++
+		} else {
+			out.New[i] = true
+		}
+	}
+	err := func() error {
 		ds := classify(in, cands)
 		if len(ds) != len(in) {
 			return fmt.Errorf("reconcile: classifier returned %d decisions for %d payments", len(ds), len(in))
@@ -1481,11 +1527,8 @@ func (db *DB) reconcile(ctx context.Context, tenant domain.TenantID, in []store.
 		}, "", nil)
 		out.Queued = len(queue)
 		return err
-	})
-	if err != nil {
-		return store.ReconcileOutcome{}, fmt.Errorf("reconcile %d %s payments: %w", len(in), src, err)
-	}
-	return out, nil
+	}()
+	return out, err
 }
 
 const queueCols = `id, source, source_ref, reason, amount, received, paid_at, charge_id, debtor_id, installment_id, agreement_installment_id, payment_id, txid, end_to_end_id, bank, our_number, payer_document, payer_name, detail, status, resolution, resolved_by, resolved_at, created_at`
