@@ -195,12 +195,13 @@ func (r *Reconciler) split(ctx context.Context, tenant domain.TenantID, batch []
 	return pr.SplitByDebtor(ctx, tenant, batch, n)
 }
 
-// reconcileParts books a batch in parts split by debtor (split), each in its own
-// transaction at the same time, when the store can: PostgreSQL's work on
-// a batch (index and row writes) then runs on as many cores. A part that
-// finds a payment's debtor changed since the split books nothing; the
-// batch is then booked whole after the other parts, whose payments are
-// known by then and skipped.
+// reconcileParts books a batch in the parts split by debtor (split) when
+// the store can (store.PartitionedReconciler): PostgreSQL books them at
+// once on as many connections, and its work on a batch (index and row
+// writes) runs on as many cores; SQLite reads each part while it writes
+// the one before. A part that finds a payment's debtor changed since the
+// split books nothing; the batch is then booked whole after the other
+// parts, whose payments are known by then and skipped.
 func (r *Reconciler) reconcileParts(ctx context.Context, tenant domain.TenantID, batch []store.Incoming, split [][]store.Incoming) (store.ReconcileOutcome, error) {
 	pr, ok := r.Store.(store.PartitionedReconciler)
 	if !ok || split == nil {
@@ -215,16 +216,16 @@ func (r *Reconciler) reconcileParts(ctx context.Context, tenant domain.TenantID,
 	if len(parts) < 2 {
 		return r.reconcile(ctx, tenant, batch)
 	}
+	results := pr.BookParts(ctx, tenant, split, Classify)
 	outs := make([]store.ReconcileOutcome, len(split))
 	errs := make([]error, len(split))
 	var wg sync.WaitGroup
 	for _, k := range parts {
-		wg.Go(func() {
-			outs[k], errs[k] = pr.ReconcilePart(ctx, tenant, split[k], Classify, k, len(split))
-			if errs[k] == nil {
-				r.followUp(ctx, tenant, outs[k].Agreements, outs[k].Debtors)
-			}
-		})
+		outs[k], errs[k] = results[k].Outcome, results[k].Err
+		if errs[k] == nil {
+			// The parts' debtors are disjoint: their follow-ups too.
+			wg.Go(func() { r.followUp(ctx, tenant, outs[k].Agreements, outs[k].Debtors) })
+		}
 	}
 	wg.Wait()
 	var total store.ReconcileOutcome

@@ -314,17 +314,24 @@ type ReturnFile struct {
 type PartitionedReconciler interface {
 	// SplitByDebtor splits a batch into n parts by the debtor each payment
 	// would be booked or queued for (debtor id modulo n; payments of no
-	// known debtor in part 0), keeping their order. It writes nothing, and
-	// returns the batch whole when the store books one batch at a time
-	// (SQLite has one writer) or cannot tell the debtors cheaply.
+	// known debtor in part 0; a payment twice in the part of its first),
+	// keeping their order. It writes nothing, and returns the batch whole
+	// when the store books one batch at a time (SQLite has one writer) or
+	// cannot tell the debtors cheaply.
 	SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []Incoming, n int) ([][]Incoming, error)
-	// ReconcilePart is Reconcile for part k of a batch split in n by
-	// SplitByDebtor, while the other parts are booked beside it: other
-	// bookings of the tenant wait for the parts, and the parts do not wait
-	// for each other. When a payment's debtor is no longer of part k (a
-	// charge issued since the split), it books nothing and returns
-	// ErrPartChanged: the caller books the batch whole.
-	ReconcilePart(ctx context.Context, tenant domain.TenantID, in []Incoming, classify Classifier, k, n int) (ReconcileOutcome, error)
+	// BookParts books the parts of a batch split by SplitByDebtor, at once
+	// where the store can, a result per part (zero for an empty part).
+	// Other bookings of the tenant wait for the parts, which do not wait
+	// for each other. A part that finds a payment of another part's debtor
+	// (a charge issued since the split) books nothing and fails with
+	// ErrPartChanged: the caller books the batch whole then.
+	BookParts(ctx context.Context, tenant domain.TenantID, parts [][]Incoming, classify Classifier) []PartResult
+}
+
+// PartResult is what booking one part of a batch did.
+type PartResult struct {
+	Outcome ReconcileOutcome
+	Err     error
 }
 
 // ErrPartChanged says that a part of a batch split by debtor would book

@@ -929,7 +929,12 @@ func (db *DB) SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []st
 		return nil, fmt.Errorf("split %d payments by debtor: %w", len(in), err)
 	}
 	parts := make([][]store.Incoming, n)
+	partOf := make(map[string]int, len(in))
 	for _, p := range in {
+		if k, ok := partOf[p.SourceRef]; ok {
+			parts[k] = append(parts[k], p) // skipped there as seen
+			continue
+		}
 		var debtor int64
 		if d, ok := byTxID[p.TxID]; ok && p.TxID != "" {
 			debtor = d
@@ -944,17 +949,42 @@ func (db *DB) SplitByDebtor(ctx context.Context, tenant domain.TenantID, in []st
 		if debtor > 0 {
 			k = int(debtor % int64(n))
 		}
+		partOf[p.SourceRef] = k
 		parts[k] = append(parts[k], p)
 	}
 	return parts, nil
 }
 
-// ReconcilePart: see store.PartitionedReconciler.
+// ReconcilePart books part k of a batch split in n by SplitByDebtor in a
+// transaction of its own, beside the other parts (PostgreSQL): it holds
+// the tenant's booking lock shared.
 func (db *DB) ReconcilePart(ctx context.Context, tenant domain.TenantID, in []store.Incoming, classify store.Classifier, k, n int) (store.ReconcileOutcome, error) {
 	if n < 1 || k < 0 || k >= n {
 		return store.ReconcileOutcome{}, fmt.Errorf("reconcile part %d of %d: no such part", k, n)
 	}
 	return db.reconcile(ctx, tenant, in, classify, k, n)
+}
+
+// BookParts: see store.PartitionedReconciler.
+func (db *DB) BookParts(ctx context.Context, tenant domain.TenantID, parts [][]store.Incoming, classify store.Classifier) []store.PartResult {
+	res := make([]store.PartResult, len(parts))
+	var wg sync.WaitGroup
+	for k, in := range parts {
+		if len(in) == 0 {
+			continue
+		}
+		book := func() {
+			o, err := db.ReconcilePart(ctx, tenant, in, classify, k, len(parts))
+			res[k] = store.PartResult{Outcome: o, Err: err}
+		}
+		if !db.pg {
+			book() // one writer: one part after the other
+			continue
+		}
+		wg.Go(book)
+	}
+	wg.Wait()
+	return res
 }
 
 // booking is one amount to apply to an installment inside a transaction.
