@@ -510,6 +510,9 @@ var errStopped = errors.New("booking stopped")
 // be given back through the PSP.
 var ErrNoRefund = errors.New("refund impossible")
 
+// ErrPSP is returned when the PSP refused a refund or did not answer.
+var ErrPSP = errors.New("the PSP did not make the refund")
+
 // Resolve works a queue item. A refund of a Pix is asked of the PSP first
 // (idempotent by the item's id, so asking again after a failure is safe);
 // a boleto's refund is recorded as done outside Régua (bank transfer).
@@ -520,7 +523,7 @@ func (r *Reconciler) Resolve(ctx context.Context, tenant domain.TenantID, id int
 			return it, err
 		}
 		if it.Status != "open" {
-			return it, fmt.Errorf("reconciliation item %d is %s already", id, it.Status)
+			return it, fmt.Errorf("reconciliation item %d is %s already: %w", id, it.Status, store.ErrResolved)
 		}
 		if it.Source == domain.PaidPix {
 			if r.Refunds == nil || it.EndToEndID == "" {
@@ -532,7 +535,7 @@ func (r *Reconciler) Resolve(ctx context.Context, tenant domain.TenantID, id int
 			}
 			dev, err := r.Refunds.RequestRefund(ctx, it.EndToEndID, "regua"+strconv.FormatInt(it.ID, 10), pixapi.RefundRequest{Valor: v, Descricao: "Devolução de pagamento não identificado"})
 			if err != nil {
-				return it, fmt.Errorf("refund of Pix %s: %w", it.EndToEndID, err)
+				return it, fmt.Errorf("refund of Pix %s: %w: %w", it.EndToEndID, ErrPSP, err)
 			}
 			if res.Note == "" {
 				res.Note = fmt.Sprintf("devolução %s %s (%s)", dev.ID, dev.Status, money.Money(dev.Valor.Money()).Format("pt-BR"))

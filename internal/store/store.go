@@ -23,6 +23,14 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned when a unique value is already taken.
 var ErrConflict = errors.New("already exists")
 
+// ErrInvalid is returned for a request the caller can correct (a missing
+// or contradictory choice), not for a fault of the store.
+var ErrInvalid = errors.New("invalid request")
+
+// ErrResolved is returned when a reconciliation queue item was worked
+// already (by someone else meanwhile, or twice).
+var ErrResolved = errors.New("reconciliation item is not open")
+
 // Store is everything the foundation keeps. Later parts add interfaces of
 // their own that the same backends implement.
 type Store interface {

@@ -138,11 +138,24 @@ func (p *reconcilePages) resolve(w http.ResponseWriter, r *http.Request, c *Ctx)
 		return
 	}
 	if _, err := p.r.Resolve(r.Context(), c.Tenant(), id, res); err != nil {
-		// What the supervisor can correct (an installment or debtor not
-		// found, an item resolved meanwhile, a refund impossible) is
-		// shown beside the table.
-		p.log.Warn("reconcile: resolve failed", "item", id, "err", err)
-		p.page(w, r, c, http.StatusUnprocessableEntity, c.L.T("reconcile.failed", err.Error()))
+		// What the supervisor can act on is shown beside the table: a
+		// choice to correct (an installment or debtor not found, a refund
+		// impossible), an item resolved meanwhile, a PSP that refused.
+		// Anything else is the server's fault.
+		status := 0
+		switch {
+		case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrInvalid), errors.Is(err, reconcile.ErrNoRefund):
+			status = http.StatusUnprocessableEntity
+		case errors.Is(err, store.ErrResolved), errors.Is(err, store.ErrConflict):
+			status = http.StatusConflict
+		case errors.Is(err, reconcile.ErrPSP):
+			status = http.StatusBadGateway
+		default:
+			p.internal(w, r, c, err)
+			return
+		}
+		p.log.Warn("reconcile: resolve failed", "item", id, "status", status, "err", err)
+		p.page(w, r, c, status, c.L.T("reconcile.failed", err.Error()))
 		return
 	}
 	p.flash(w, "reconcile_resolved")

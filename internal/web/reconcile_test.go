@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/pixapi"
 	"github.com/regua/regua/internal/reconcile"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
@@ -102,7 +104,7 @@ func testReconcilePage(t *testing.T, db *sqldb.DB) {
 		{"unknown agreement installment", url.Values{"action": {"assign"}, "agreement_installment": {"999999"}}, http.StatusUnprocessableEntity, "agreement installment 999999"},
 		{"another tenant", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}}, http.StatusNotFound, "não está na fila"},
 		{"assigned", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}, "note": {"acordo pago no caixa"}}, http.StatusSeeOther, ""},
-		{"twice", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}}, http.StatusUnprocessableEntity, "assigned"},
+		{"twice", url.Values{"action": {"assign"}, "agreement_installment": {itoa64(first.ID)}}, http.StatusConflict, "assigned"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := sup
@@ -224,4 +226,44 @@ func testReconcileResolveErrors(t *testing.T, db *sqldb.DB) {
 			t.Errorf("item %d after refused requests: %+v %v", q.id, it, err)
 		}
 	}
+}
+
+// failingPSP refuses every refund, as a PSP that is down or says no.
+type failingPSP struct{}
+
+func (failingPSP) RequestRefund(context.Context, string, string, pixapi.RefundRequest) (*pixapi.Devolucao, error) {
+	return nil, errors.New("HTTP 503 from the PSP")
+}
+
+// TestReconcileResolveStatus: what went wrong when resolving an item says
+// whose it is — a PSP that refused a refund is 502 (the item stays open
+// and can be refunded again), an item resolved meanwhile is 409.
+func TestReconcileResolveStatus(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newEnvOn(t, db, nil)
+		e.srv.AddReconcilePages(&reconcile.Reconciler{Store: db, Refunds: failingPSP{}})
+		ctx := context.Background()
+		in := []store.Incoming{
+			{Source: domain.PaidPix, SourceRef: "E00000000202611241300STATUSAAAA", EndToEndID: "E00000000202611241300STATUSAAAA", TxID: "NOSUCHTXID", Amount: 4200, PaidAt: testNow},
+		}
+		if o, err := e.st.Reconcile(ctx, e.A.ID, in, reconcile.Classify); err != nil || o.Queued != 1 {
+			t.Fatalf("queue setup: %+v %v", o, err)
+		}
+		items, _ := e.st.QueueItems(ctx, e.A.ID, "open", 10)
+		path := "/reconcile/" + itoa64(items[0].ID)
+		sup := e.loggedIn(t, e.A.Supervisor)
+		if r := sup.post(path, url.Values{"action": {"refund"}}); r.Code != http.StatusBadGateway || !strings.Contains(r.Body, "HTTP 503 from the PSP") {
+			t.Errorf("refused refund: %d, want 502 with the PSP's answer", r.Code)
+		}
+		if it, _ := e.st.QueueItem(ctx, e.A.ID, items[0].ID); it.Status != "open" {
+			t.Errorf("a refused refund left the item %s", it.Status)
+		}
+		inst := e.A.Debtor.Debts[0].Installments[0]
+		if r := sup.post(path, url.Values{"action": {"assign"}, "installment": {itoa64(inst.ID)}}); r.Code != http.StatusSeeOther {
+			t.Fatalf("assign: %d", r.Code)
+		}
+		if r := sup.post(path, url.Values{"action": {"assign"}, "installment": {itoa64(inst.ID)}}); r.Code != http.StatusConflict {
+			t.Errorf("assigning a resolved item: %d, want 409", r.Code)
+		}
+	})
 }

@@ -1603,8 +1603,8 @@ func (db *DB) QueueItem(ctx context.Context, tenant domain.TenantID, id int64) (
 	return it, notFound(err, fmt.Sprintf("reconciliation item %d", id))
 }
 
-// ErrResolved is returned when a queue item was worked already.
-var ErrResolved = errors.New("reconciliation item is not open")
+// ErrResolved is store.ErrResolved.
+var ErrResolved = store.ErrResolved
 
 func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id int64, r store.Resolution) (store.QueueItem, error) {
 	at := now()
@@ -1638,7 +1638,7 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 		case "assign":
 			if r.AgreementInstallmentID != 0 {
 				if r.InstallmentID != 0 {
-					return fmt.Errorf("assign: an installment or an agreement installment, not both")
+					return fmt.Errorf("assign: an installment or an agreement installment, not both: %w", store.ErrInvalid)
 				}
 				b := booking{source: it.Source, sourceRef: it.SourceRef, amount: it.Amount, paidAt: it.PaidAt, agreementInst: r.AgreementInstallmentID}
 				if it.PaymentID != 0 {
@@ -1665,7 +1665,7 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 				break
 			}
 			if r.InstallmentID == 0 {
-				return fmt.Errorf("assign: an installment or an agreement installment is required")
+				return fmt.Errorf("assign: an installment or an agreement installment is required: %w", store.ErrInvalid)
 			}
 			var b booking
 			if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT d.debtor_id, d.id, d.contract_number, i.number FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE i.tenant_id = ? AND i.id = ?`), tenant, r.InstallmentID).
@@ -1694,7 +1694,7 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 				debtor = r.DebtorID
 			}
 			if debtor == 0 {
-				return fmt.Errorf("credit: the item names no debtor; choose one")
+				return fmt.Errorf("credit: the item names no debtor; choose one: %w", store.ErrInvalid)
 			}
 			var ok int
 			if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT 1 FROM debtors WHERE tenant_id = ? AND id = ?`), tenant, debtor).Scan(&ok); err != nil {
@@ -1714,7 +1714,7 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 			}
 			status = "refunded"
 		default:
-			return fmt.Errorf("resolve: action %q: want assign, credit or refund", r.Action)
+			return fmt.Errorf("resolve: action %q: want assign, credit or refund: %w", r.Action, store.ErrInvalid)
 		}
 		it.Status, it.Resolution, it.ResolvedBy, it.ResolvedAt = status, r.Note, r.Actor, at
 		_, err = tx.ExecContext(ctx, db.Rebind(`UPDATE reconcile_items SET status = ?, resolution = ?, resolved_by = ?, resolved_at = ?, payment_id = ?, installment_id = ?, agreement_installment_id = ?, debtor_id = ? WHERE tenant_id = ? AND id = ?`),
