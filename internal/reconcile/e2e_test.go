@@ -216,28 +216,19 @@ func TestReturnFileBookedOnce(t *testing.T) {
 		for _, iss := range issued {
 			pays = append(pays, cnab.Payment{OurNumber: iss.Boleto.OurNumber, Amount: iss.Boleto.Amount, Due: iss.Boleto.DueDate.In(time.UTC), PaidOn: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)})
 		}
-		var buf bytes.Buffer
-		h := cnab.Header{Layout: cnab.CNAB240, Bank: "341", Sequence: 1, Created: time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC),
-			Beneficiary: cnab.Beneficiary{Name: "BANCO TESTE", Document: "11222333000181", Agency: "0057", Account: "12345", AccountDV: "0", Wallet: "109"}}
-		if _, err := cnab.GenerateReturn(&buf, h, 0, func(yield func(cnab.Payment) bool) {
-			for _, p := range pays {
-				if !yield(p) {
-					return
-				}
-			}
-		}); err != nil {
+		created := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
+		good := writeReturn(t, created, pays)
+		content, err := os.ReadFile(good)
+		if err != nil {
 			t.Fatal(err)
 		}
-		dir := t.TempDir()
-		good := filepath.Join(dir, "ret.txt")
-		os.WriteFile(good, buf.Bytes(), 0o644)
 		// A bad copy: the last detail line one character short. Its earlier
 		// records are fine, and still nothing may be booked.
-		lines := bytes.SplitAfter(buf.Bytes(), []byte("\n"))
+		lines := bytes.SplitAfter(content, []byte("\n"))
 		k := len(lines) - 4
 		lines[k] = append(bytes.Clone(lines[k][:100]), lines[k][101:]...)
 		bad := bytes.Join(lines, nil)
-		badPath := filepath.Join(dir, "bad.txt")
+		badPath := filepath.Join(t.TempDir(), "bad.txt")
 		os.WriteFile(badPath, bad, 0o644)
 
 		r := &reconcile.Reconciler{Store: db, Batch: 2}
@@ -260,17 +251,7 @@ func TestReturnFileBookedOnce(t *testing.T) {
 		}
 		// The same settlements in another file (the bank sent them again)
 		// are duplicates record by record.
-		var buf2 bytes.Buffer
-		h.Sequence = 2
-		cnab.GenerateReturn(&buf2, h, 0, func(yield func(cnab.Payment) bool) {
-			for _, p := range pays {
-				if !yield(p) {
-					return
-				}
-			}
-		})
-		other := filepath.Join(dir, "ret2.txt")
-		os.WriteFile(other, buf2.Bytes(), 0o644)
+		other := writeReturn(t, created.AddDate(0, 0, 1), pays)
 		third, err := r.ReturnFile(ctx, f.Tenant, other)
 		if err != nil || third.Already || third.Duplicates != len(issued) || third.Booked != 0 {
 			t.Errorf("same settlements in another file: %+v %v", third, err)

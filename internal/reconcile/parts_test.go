@@ -11,9 +11,7 @@ import (
 
 	"github.com/regua/regua/internal/billing"
 	"github.com/regua/regua/internal/cnab"
-	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
-	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/reconcile"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
@@ -61,35 +59,7 @@ func (s *partsStore) Reconcile(ctx context.Context, tenant domain.TenantID, in [
 // boleto nobody issued.
 func partsFile(t *testing.T, db *sqldb.DB, debtors int) (domain.TenantID, string, int) {
 	t.Helper()
-	ctx := context.Background()
-	ten, err := db.CreateTenant(ctx, "parts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cr, _ := db.UpsertCreditor(ctx, ten.ID, domain.Creditor{ExtID: "c", Name: "Credor"})
-	pf, _ := db.UpsertPortfolio(ctx, ten.ID, domain.Portfolio{CreditorID: cr.ID, ExtID: "p", Name: "P"})
-	if err := db.SetBankAccount(ctx, ten.ID, storetest.ItauAccount(cr.ID)); err != nil {
-		t.Fatal(err)
-	}
-	var rows []store.ImportRow
-	for i := range debtors * 2 {
-		r := storetest.Row(i+2, fmt.Sprintf("D%08d", i/2), "Devedor", fmt.Sprintf("C-%d", i/2), i%2+1, date.New(2026, 12, 10), money.Money(10000+i))
-		r.Contacts = []domain.ContactPoint{{Kind: domain.Email, Value: fmt.Sprintf("d%d@example.com", i/2)}}
-		rows = append(rows, r)
-	}
-	if _, err := db.ApplyImport(ctx, ten.ID, pf.ID, rows); err != nil {
-		t.Fatal(err)
-	}
-	var reqs []billing.Request
-	for _, r := range rows {
-		reqs = append(reqs, billing.Request{Open: store.OpenAmount{RefKind: store.RefInstallment, RefID: r.Installment.ID, InstallmentID: r.Installment.ID,
-			DebtorID: r.Debtor.ID, DebtID: r.Debt.ID, CreditorID: cr.ID, Amount: r.Installment.Amount, DueDate: r.Installment.DueDate}, Boleto: true})
-	}
-	is := &billing.Issuer{Store: db, Now: func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }}
-	issued, err := is.Issue(ctx, ten.ID, reqs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tenant, issued := issuedBook(t, db, debtors*2, billing.Request{Boleto: true})
 	paidOn := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 	// A debtor's two installments side by side: one batch, one part.
 	pays := make([]cnab.Payment, 0, len(issued)+1)
@@ -105,7 +75,7 @@ func partsFile(t *testing.T, db *sqldb.DB, debtors int) (domain.TenantID, string
 	}
 	pays = append(pays, cnab.Payment{OurNumber: "99999999", Amount: 12345, Due: paidOn, PaidOn: paidOn})
 	path := writeReturn(t, paidOn.AddDate(0, 0, 1), pays)
-	return ten.ID, path, len(issued)
+	return tenant, path, len(issued)
 }
 
 // TestReturnFileInParts books a return file in parts of batches split by
