@@ -1603,9 +1603,6 @@ func (db *DB) QueueItem(ctx context.Context, tenant domain.TenantID, id int64) (
 	return it, notFound(err, fmt.Sprintf("reconciliation item %d", id))
 }
 
-// ErrResolved is store.ErrResolved.
-var ErrResolved = store.ErrResolved
-
 func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id int64, r store.Resolution) (store.QueueItem, error) {
 	at := now()
 	var it store.QueueItem
@@ -1620,7 +1617,7 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 			return notFound(err, fmt.Sprintf("reconciliation item %d", id))
 		}
 		if it.Status != "open" {
-			return fmt.Errorf("item %d is %s: %w", id, it.Status, ErrResolved)
+			return fmt.Errorf("item %d is %s: %w", id, it.Status, store.ErrResolved)
 		}
 		// An overpayment's rest is already kept as credit; moving it
 		// elsewhere takes it off the credit.
