@@ -934,40 +934,25 @@ func (db *DB) DebtorsWithPendingPromises(ctx context.Context, tenant domain.Tena
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	const q = `SELECT DISTINCT debtor_id FROM promises WHERE tenant_id = ? AND status = 'pending' AND debtor_id `
+	keys := make([]any, len(ids))
+	for i, id := range ids {
+		keys[i] = id
+	}
+	// Through a read-only transaction, the key lists go as booking's do:
+	// one array on PostgreSQL, IN lists of 900 on SQLite.
+	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("debtors with pending promises: %w", err)
+	}
+	defer tx.Rollback()
 	var out []int64
-	read := func(query string, args ...any) error {
-		rows, err := db.sql.QueryContext(ctx, db.Rebind(query), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out = append(out, id)
-		}
-		return rows.Err()
-	}
-	if db.pg {
-		if err := read(q+`= ANY(?)`, tenant, ids); err != nil {
-			return nil, fmt.Errorf("debtors with pending promises (%d debtors): %w", len(ids), err)
-		}
-		return out, nil
-	}
-	const per = 900
-	for start := 0; start < len(ids); start += per {
-		chunk := ids[start:min(start+per, len(ids))]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, tenant)
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		if err := read(q+`IN (`+placeholders(len(chunk))+`)`, args...); err != nil {
-			return nil, fmt.Errorf("debtors with pending promises (%d debtors): %w", len(ids), err)
-		}
+	if err := db.selectInTx(ctx, db.bookTx(tx), `SELECT DISTINCT debtor_id FROM promises WHERE tenant_id = ? AND status = 'pending' AND debtor_id IN (%s)`, []any{tenant}, keys, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		out = append(out, id)
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("debtors with pending promises (%d debtors): %w", len(ids), err)
 	}
 	return out, nil
 }
