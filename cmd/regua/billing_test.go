@@ -137,15 +137,8 @@ func TestChargeAndReconcileCommands(t *testing.T) {
 func TestChargeIssueDebtorUnderAgreement(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
-			dsn := filepath.Join(t.TempDir(), "regua.db")
-			if backend == "postgres" {
-				dsn = storetest.PostgresURL(t)
-			}
 			ctx := context.Background()
-			db, err := sqldb.Open(ctx, dsn, true)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dsn, db := cliStore(t, backend)
 			f := storetest.NewFixture(t, db, "Agência Acordo")
 			maria, debts := storetest.FixtureDebts(t, db, f.Tenant, "11144477735")
 			under, free := debts["C-2002"], debts["C-2003"]
@@ -234,15 +227,8 @@ func TestChargeIssueDebtorUnderAgreement(t *testing.T) {
 func TestReconcileResolveCommand(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
-			dsn := filepath.Join(t.TempDir(), "regua.db")
-			if backend == "postgres" {
-				dsn = storetest.PostgresURL(t)
-			}
 			ctx := context.Background()
-			db, err := sqldb.Open(ctx, dsn, true)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dsn, db := cliStore(t, backend)
 			a := storetest.NewFixture(t, db, "Agência A")
 			b := storetest.NewFixture(t, db, "Agência B")
 			queue := func(tenant domain.TenantID, ref string) int64 {
@@ -291,4 +277,20 @@ func TestReconcileResolveCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cliStore opens a fresh store of backend ("sqlite" or "postgres") for a
+// command test: its DSN, for --db, and the store, closed with the test.
+func cliStore(t *testing.T, backend string) (string, *sqldb.DB) {
+	t.Helper()
+	dsn := filepath.Join(t.TempDir(), "regua.db")
+	if backend == "postgres" {
+		dsn = storetest.PostgresURL(t)
+	}
+	db, err := sqldb.Open(context.Background(), dsn, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return dsn, db
 }
