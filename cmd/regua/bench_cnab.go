@@ -78,7 +78,7 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 		// The demo has about 1.9 open installments per debtor.
 		n = *records*10/17 + 100
 	}
-	fmt.Fprintf(out, "bench cnab: store %s, %d records, GOMAXPROCS %d, %s\n", db.Dialect(), *records, runtime.GOMAXPROCS(0), runtime.Version())
+	fmt.Fprintf(out, "bench cnab: store %s, %d records, GOMAXPROCS %d, %s\n", db.Engine(), *records, runtime.GOMAXPROCS(0), runtime.Version())
 	reuse := pgTemplate != ""
 	if *template != "" && db.Dialect() == "sqlite" {
 		_, err := os.Stat(*template)

@@ -54,7 +54,7 @@ func benchDispatch(ctx context.Context, env *cliEnv, args []string) error {
 	defer cleanup()
 	out := env.stdout
 	fmt.Fprintf(out, "bench dispatch: store %s, %d attempts (channels %s in turn, one per debtor), %d worker processes × %d loops, batch %d, %d sends in flight per loop, HTTP sink on loopback, simulated clock %s (10:00 in São Paulo), GOMAXPROCS %d, %d CPUs, %s\n",
-		db.Dialect(), *n, strings.Join(dispatchbench.Channels, "/"), *procs, *loops, *batch, *sends, dispatchbench.Clock.Format(time.RFC3339), runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version())
+		db.Engine(), *n, strings.Join(dispatchbench.Channels, "/"), *procs, *loops, *batch, *sends, dispatchbench.Clock.Format(time.RFC3339), runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version())
 	t0 := time.Now()
 	tenant, err := dispatchbench.Seed(ctx, db, "bench-dispatch", *n)
 	if err != nil {

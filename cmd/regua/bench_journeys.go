@@ -127,7 +127,7 @@ func benchJourneysPlan(ctx context.Context, env *cliEnv, args []string) (*PlanBe
 	}
 	out := env.stdout
 	fmt.Fprintf(out, "bench journeys-plan: store %s, %d debtors, day %s, chunk %d, workers %d, GOMAXPROCS %d, %s\n",
-		db.Dialect(), *n, day, *chunk, nw, runtime.GOMAXPROCS(0), runtime.Version())
+		db.Engine(), *n, day, *chunk, nw, runtime.GOMAXPROCS(0), runtime.Version())
 	stop := profile("setup")
 	t0, c0, s0 := time.Now(), cpuTime(), serverCPU()
 	if err := benchLoad(ctx, db, ten.ID, *n, day); err != nil {

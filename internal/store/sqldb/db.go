@@ -1,5 +1,6 @@
 // Package sqldb implements the store interfaces over database/sql for both
-// SQLite (modernc.org/sqlite, embedded, WAL) and PostgreSQL (pgx v5). SQL is
+// SQLite (embedded, WAL; SQLite's C source through cgo, or modernc.org/sqlite
+// in builds without cgo) and PostgreSQL (pgx v5). SQL is
 // written once with '?' placeholders and rewritten for PostgreSQL; where the
 // dialects differ (migrations, bulk paths, locking) the code branches on
 // DB.pg in one visible place.
@@ -12,13 +13,11 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
 //go:embed migrations
@@ -59,13 +58,8 @@ func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
 		if path == "" {
 			return nil, fmt.Errorf("open sqlite: empty path")
 		}
-		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "busy_timeout(10000)", "temp_store(MEMORY)", "cache_size(-32768)"} {
-			q.Add("_pragma", p)
-		}
-		q.Set("_txlock", "immediate")
-		uri := "file:" + uriPath.Replace(path) + "?" + q.Encode()
-		db.sql, err = sql.Open("sqlite", uri)
+		pragmas := []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "busy_timeout(10000)", "temp_store(MEMORY)", "cache_size(-32768)"}
+		db.sql, err = openSQLite(path, pragmas)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
@@ -80,12 +74,7 @@ func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
 		// pages (32 MB) rather than SQLite's 1,000: a large booking's
 		// batches rewrite the same index pages, and each checkpoint copied
 		// them again (a tenth of a million-record return file's time).
-		wq := url.Values{}
-		for k, v := range q {
-			wq[k] = v
-		}
-		wq.Add("_pragma", "wal_autocheckpoint(8000)")
-		db.wsql, err = sql.Open("sqlite", "file:"+uriPath.Replace(path)+"?"+wq.Encode())
+		db.wsql, err = openSQLite(path, append(pragmas, "wal_autocheckpoint(8000)"))
 		if err != nil {
 			db.sql.Close()
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -142,6 +131,15 @@ func (db *DB) Dialect() string {
 		return "postgres"
 	}
 	return "sqlite"
+}
+
+// Engine names the database engine under the dialect: the SQLite build
+// (cgo or pure Go) or the PostgreSQL driver, for benchmark headers.
+func (db *DB) Engine() string {
+	if db.pg {
+		return "postgres (pgx)"
+	}
+	return "sqlite, " + sqliteEngine
 }
 
 // SQL exposes the connection pool for benchmarks' baselines and for other
