@@ -400,11 +400,13 @@ func (r *Reconciler) ReturnReader(ctx context.Context, tenant domain.TenantID, r
 	// and each time the batches booked double (tables that were empty, such
 	// as payments, have rows now), so that later batches are planned for
 	// the tables as they are, at a cost that grows with the log of the file.
-	refresh, _ := r.Store.(interface{ RefreshReconcileStats(context.Context) error })
+	refresh, _ := r.Store.(interface {
+		RefreshReconcileStats(ctx context.Context, first bool) error
+	})
 	batches := 0
 	book := func(batch []store.Incoming, split [][]store.Incoming) error {
 		if refresh != nil && info.Records > n && batches&(batches-1) == 0 {
-			if err := refresh.RefreshReconcileStats(ctx); err != nil {
+			if err := refresh.RefreshReconcileStats(ctx, batches == 0); err != nil {
 				return err
 			}
 		}

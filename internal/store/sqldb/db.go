@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -36,6 +37,9 @@ type DB struct {
 	// write serialises SQLite write transactions: SQLite has one writer and
 	// its busy handler would otherwise turn contention into SQLITE_BUSY.
 	write chan struct{}
+	// importBatches counts ApplyImport calls, for refreshing PostgreSQL's
+	// statistics as imports grow the tables (see ApplyImport).
+	importBatches atomic.Int64
 }
 
 // Open connects to dsn: a "postgres://" or "postgresql://" URL, or a SQLite

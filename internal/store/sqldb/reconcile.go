@@ -830,14 +830,46 @@ func (db *DB) candidates(ctx context.Context, tx *bookTx, tenant domain.TenantID
 // run) the planner takes the tenant prefix of the unique indexes and filters
 // the rest, and every batch scans what the batches before it wrote. SQLite's
 // statistics are refreshed at open and by Analyze.
-func (db *DB) RefreshReconcileStats(ctx context.Context) error {
+//
+// first (before a file's first batch) also analyses the tables booking
+// only updates or reads by index, when they have never been analysed: with
+// autovacuum off, a portfolio's planned attempts had no statistics, and
+// cancelling the attempts of paid debts took 16.6 s of a 300,000-record
+// file instead of well under one.
+func (db *DB) RefreshReconcileStats(ctx context.Context, first bool) error {
 	if !db.pg {
 		return nil
+	}
+	defer timeStmt("ANALYZE (between batches)", time.Now())
+	if first {
+		rows, err := db.sql.QueryContext(ctx, `SELECT relname FROM pg_stat_user_tables
+			WHERE relname IN ('attempts', 'charges', 'installments', 'debts', 'contact_points', 'promises', 'agreement_installments')
+			AND last_analyze IS NULL AND last_autoanalyze IS NULL ORDER BY relname`)
+		if err != nil {
+			return err
+		}
+		var never []string
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return err
+			}
+			never = append(never, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(never) > 0 {
+			if _, err := db.sql.ExecContext(ctx, `ANALYZE `+strings.Join(never, ", ")); err != nil {
+				return err
+			}
+		}
 	}
 	// The tables booking looks payments up in as it adds to them. Charges
 	// and installments are only updated; the receipts added to attempts
 	// stay out of the index booking reads attempts by.
-	defer timeStmt("ANALYZE (between batches)", time.Now())
 	_, err := db.sql.ExecContext(ctx, `ANALYZE payments, reconcile_items`)
 	return err
 }
