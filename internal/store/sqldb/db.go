@@ -38,7 +38,7 @@ type DB struct {
 	// its busy handler would otherwise turn contention into SQLITE_BUSY.
 	write chan struct{}
 	// importBatches counts ApplyImport calls, for refreshing PostgreSQL's
-	// statistics as imports grow the tables (see ApplyImport).
+	// statistics as imports grow the tables (refreshImportStats).
 	importBatches atomic.Int64
 }
 

@@ -842,27 +842,18 @@ func (db *DB) RefreshReconcileStats(ctx context.Context, first bool) error {
 	}
 	defer timeStmt("ANALYZE (between batches)", time.Now())
 	if first {
-		rows, err := db.sql.QueryContext(ctx, `SELECT relname FROM pg_stat_user_tables
-			WHERE relname IN ('attempts', 'charges', 'installments', 'debts', 'contact_points', 'promises', 'agreement_installments')
-			AND last_analyze IS NULL AND last_autoanalyze IS NULL ORDER BY relname`)
-		if err != nil {
-			return err
+		// pg_stats, not pg_stat_user_tables' last_analyze: it is what the
+		// planner reads, and it is current at once (the activity
+		// statistics reach other sessions with a delay).
+		var never string
+		if err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(string_agg(quote_ident(c.relname), ', ' ORDER BY c.relname), '')
+			FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE c.oid = ANY(ARRAY['attempts', 'charges', 'installments', 'debts', 'contact_points', 'promises', 'agreement_installments']::regclass[])
+			AND NOT EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname)`).Scan(&never); err != nil {
+			return fmt.Errorf("tables without statistics: %w", err)
 		}
-		var never []string
-		for rows.Next() {
-			var t string
-			if err := rows.Scan(&t); err != nil {
-				rows.Close()
-				return err
-			}
-			never = append(never, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(never) > 0 {
-			if _, err := db.sql.ExecContext(ctx, `ANALYZE `+strings.Join(never, ", ")); err != nil {
+		if never != "" {
+			if _, err := db.sql.ExecContext(ctx, `ANALYZE `+never); err != nil {
 				return err
 			}
 		}
