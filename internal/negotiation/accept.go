@@ -86,6 +86,8 @@ func (s *Service) Accept(ctx context.Context, tenant domain.TenantID, r AcceptRe
 	if at.IsZero() {
 		at = s.now()
 	}
+	// In the home zone, where callers take the menu's as-of day.
+	at = at.In(domain.Zone(""))
 	ag, err := q.Menu.Accept(r.OfferID, offer.Acceptance{Who: r.Who, WhoKind: r.WhoKind, Channel: offer.Channel(r.Channel), At: at, Locale: locale, Text: text, Remote: r.Remote})
 	if err != nil {
 		return Accepted{}, fmt.Errorf("negotiation: %w", err)
@@ -151,7 +153,7 @@ func (s *Service) PayInstallment(ctx context.Context, tenant domain.TenantID, ag
 	if err != nil || dup {
 		return ap, dup, err
 	}
-	_, err = s.checkAgreement(ctx, tenant, agreementID, date.Of(ap.PaidAt))
+	_, err = s.checkAgreement(ctx, tenant, agreementID, domain.PaymentDay(ap.PaidAt, ""))
 	return ap, dup, err
 }
 

@@ -85,7 +85,7 @@ func (s *Service) Status(ctx context.Context, tenant domain.TenantID, id int64, 
 	if err != nil {
 		return a, offer.Status{}, err
 	}
-	pays, err := s.agreementPayments(ctx, tenant, a.ID)
+	pays, err := s.agreementPayments(ctx, tenant, a)
 	if err != nil {
 		return a, offer.Status{}, err
 	}
@@ -93,14 +93,20 @@ func (s *Service) Status(ctx context.Context, tenant domain.TenantID, id int64, 
 	return a, st, err
 }
 
-func (s *Service) agreementPayments(ctx context.Context, tenant domain.TenantID, id int64) ([]charge.Payment, error) {
-	ps, err := s.Store.AgreementPayments(ctx, tenant, id)
+// agreementPayments are what was paid on a, each on its day in the
+// debtor's zone.
+func (s *Service) agreementPayments(ctx context.Context, tenant domain.TenantID, a store.Agreement) ([]charge.Payment, error) {
+	d, err := s.Store.Debtor(ctx, tenant, a.DebtorID)
+	if err != nil {
+		return nil, fmt.Errorf("agreement %d: debtor %d: %w", a.ID, a.DebtorID, err)
+	}
+	ps, err := s.Store.AgreementPayments(ctx, tenant, a.ID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]charge.Payment, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, charge.Payment{Date: date.Of(p.PaidAt.UTC()), Amount: p.Amount})
+		out = append(out, charge.Payment{Date: domain.PaymentDay(p.PaidAt, d.TimeZone), Amount: p.Amount})
 	}
 	return out, nil
 }
@@ -121,7 +127,7 @@ func (s *Service) evaluate(ctx context.Context, tenant domain.TenantID, a store.
 	if err != nil {
 		return Outcome{}, err
 	}
-	pays, err := s.agreementPayments(ctx, tenant, a.ID)
+	pays, err := s.agreementPayments(ctx, tenant, a)
 	if err != nil {
 		return Outcome{}, err
 	}

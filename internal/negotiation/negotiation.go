@@ -241,7 +241,7 @@ func (s *Service) Menu(ctx context.Context, tenant domain.TenantID, r MenuReques
 		}
 		q.DebtIDs = append(q.DebtIDs, d.ID)
 	}
-	req := offer.Request{Debtor: od, Debts: s.chargeDebts(debts, v.Payments), AsOf: r.AsOf, FirstDue: r.FirstDue, Calendar: s.Calendar}
+	req := offer.Request{Debtor: od, Debts: s.chargeDebts(debts, v.Payments, v.Debtor.TimeZone), AsOf: r.AsOf, FirstDue: r.FirstDue, Calendar: s.Calendar}
 	m, err := offer.Generate(req, set)
 	if err != nil {
 		return nil, fmt.Errorf("negotiation: debtor %d: %w", r.DebtorID, err)
@@ -286,7 +286,7 @@ func forCreditor(c string) string {
 // chargeDebts turns stored debts into the charge engine's: each
 // installment with its payments; paid amounts loaded with the portfolio
 // and not backed by payment rows count as paid on the due date.
-func (s *Service) chargeDebts(debts []store.DebtDetail, pays []domain.Payment) []charge.Debt {
+func (s *Service) chargeDebts(debts []store.DebtDetail, pays []domain.Payment, zone string) []charge.Debt {
 	terms := s.Terms
 	if terms == nil {
 		terms = DefaultTerms
@@ -307,7 +307,7 @@ func (s *Service) chargeDebts(debts []store.DebtDetail, pays []domain.Payment) [
 			ci := charge.Installment{Number: in.Number, Due: in.DueDate, Amount: in.Amount}
 			var rows money.Money
 			for _, p := range byInst[in.ID] {
-				ci.Payments = append(ci.Payments, charge.Payment{Date: date.Of(p.PaidAt.UTC()), Amount: p.Amount})
+				ci.Payments = append(ci.Payments, charge.Payment{Date: domain.PaymentDay(p.PaidAt, zone), Amount: p.Amount})
 				rows += p.Amount
 			}
 			if extra := min(in.Paid, in.Amount) - rows; extra > 0 {

@@ -570,3 +570,35 @@ func TestBreachHandsOverToResumeJourney(t *testing.T) {
 		t.Fatalf("hand-over: %+v", es)
 	}
 }
+
+// A Pix sent at 22:30 on the promised day in the debtor's zone is already
+// the next day in UTC; the promise is kept on the day the debtor paid.
+func TestPromiseKeptByEveningPix(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t, storetest.SQLite(t))
+	d, err := e.db.Debtor(ctx, e.tenant, e.jose)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := domain.Zone(d.TimeZone)
+	promised := asOf.AddDays(3)
+	c1001 := e.debts["C-1001"]
+	pr, err := e.svc.AddPromise(ctx, e.tenant, negotiation.PromiseRequest{DebtorID: e.jose, DebtID: c1001.ID, Amount: 20000, Date: promised, Channel: "phone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 27, 22, 30, 0, 0, loc)
+	if date.Of(at.UTC()) == promised {
+		t.Fatalf("debtor zone %q: %s is the promised day in UTC too; the test needs a zone west of UTC", d.TimeZone, at)
+	}
+	if _, _, err := e.db.BookPayment(ctx, e.tenant, domain.Payment{InstallmentID: c1001.Installments[0].ID, Source: domain.PaidPix, SourceRef: "e2e-evening", Amount: 20000, PaidAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Run(ctx, promised.AddDays(1)); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := e.db.Promise(ctx, e.tenant, pr.Promise.ID)
+	if p.Status != store.PromiseKept || p.KeptOn != promised {
+		t.Errorf("paid %s (%s local) on a promise for %s: %s, kept on %s", at.UTC(), d.TimeZone, promised, p.Status, p.KeptOn)
+	}
+}

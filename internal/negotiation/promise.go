@@ -36,7 +36,13 @@ type PromiseResult struct {
 // promised date, PromiseReminderDays before it but never before today).
 func (s *Service) AddPromise(ctx context.Context, tenant domain.TenantID, r PromiseRequest) (PromiseResult, error) {
 	if r.Made.IsZero() {
-		r.Made = date.Of(s.now().UTC())
+		// Today in the debtor's zone: the payments that keep the promise
+		// are dated there too (domain.PaymentDay).
+		d, err := s.Store.Debtor(ctx, tenant, r.DebtorID)
+		if err != nil {
+			return PromiseResult{}, fmt.Errorf("negotiation: promise of debtor %d: %w", r.DebtorID, err)
+		}
+		r.Made = domain.PaymentDay(s.now(), d.TimeZone)
 	}
 	ep := offer.Promise{Debtor: fmt.Sprint(r.DebtorID), Amount: r.Amount, Date: r.Date, Made: r.Made, ToleranceDays: r.ToleranceDays, Channel: offer.Channel(r.Channel), Who: r.Who}
 	if err := ep.Validate(); err != nil {
@@ -85,17 +91,17 @@ func (s *Service) CheckPromises(ctx context.Context, tenant domain.TenantID, asO
 		if err != nil {
 			return err
 		}
-		pays := map[int64][]domain.Payment{}
+		pays := map[int64]debtorPayments{}
 		for _, p := range page {
 			after = p.ID
-			ps, ok := pays[p.DebtorID]
+			dp, ok := pays[p.DebtorID]
 			if !ok {
-				if ps, err = s.Store.Payments(ctx, tenant, p.DebtorID); err != nil {
+				if dp, err = s.debtorPayments(ctx, tenant, p.DebtorID); err != nil {
 					return err
 				}
-				pays[p.DebtorID] = ps
+				pays[p.DebtorID] = dp
 			}
-			out, err := s.checkPromise(ctx, tenant, p, ps, asOf)
+			out, err := s.checkPromise(ctx, tenant, p, dp, asOf)
 			if err != nil {
 				return err
 			}
@@ -117,30 +123,46 @@ func (s *Service) CheckPromises(ctx context.Context, tenant domain.TenantID, asO
 
 // PromiseStatus evaluates one promise as of a date without changing it.
 func (s *Service) PromiseStatus(ctx context.Context, tenant domain.TenantID, p store.Promise, asOf date.Date) (offer.PromiseStatus, error) {
-	ps, err := s.Store.Payments(ctx, tenant, p.DebtorID)
+	dp, err := s.debtorPayments(ctx, tenant, p.DebtorID)
 	if err != nil {
 		return offer.PromiseStatus{}, err
 	}
-	return enginePromise(p).Evaluate(promisePayments(p, ps), asOf)
+	return enginePromise(p).Evaluate(promisePayments(p, dp), asOf)
+}
+
+// debtorPayments are a debtor's payments and the zone whose calendar days
+// they are judged by (domain.PaymentDay).
+type debtorPayments struct {
+	zone string
+	ps   []domain.Payment
+}
+
+func (s *Service) debtorPayments(ctx context.Context, tenant domain.TenantID, debtor int64) (debtorPayments, error) {
+	d, err := s.Store.Debtor(ctx, tenant, debtor)
+	if err != nil {
+		return debtorPayments{}, fmt.Errorf("debtor %d: %w", debtor, err)
+	}
+	ps, err := s.Store.Payments(ctx, tenant, debtor)
+	return debtorPayments{zone: d.TimeZone, ps: ps}, err
 }
 
 func enginePromise(p store.Promise) offer.Promise {
 	return offer.Promise{Debtor: fmt.Sprint(p.DebtorID), Amount: p.Amount, Date: p.Promised, Made: p.Made, ToleranceDays: p.ToleranceDays, Channel: offer.Channel(p.Channel), Who: p.Who}
 }
 
-func promisePayments(p store.Promise, ps []domain.Payment) []charge.Payment {
+func promisePayments(p store.Promise, dp debtorPayments) []charge.Payment {
 	var out []charge.Payment
-	for _, x := range ps {
+	for _, x := range dp.ps {
 		if x.Source == store.PaidFromAgreement || (p.DebtID != 0 && x.DebtID != p.DebtID) {
 			continue
 		}
-		out = append(out, charge.Payment{Date: date.Of(x.PaidAt.UTC()), Amount: x.Amount})
+		out = append(out, charge.Payment{Date: domain.PaymentDay(x.PaidAt, dp.zone), Amount: x.Amount})
 	}
 	return out
 }
 
-func (s *Service) checkPromise(ctx context.Context, tenant domain.TenantID, p store.Promise, ps []domain.Payment, asOf date.Date) (Outcome, error) {
-	st, err := enginePromise(p).Evaluate(promisePayments(p, ps), asOf)
+func (s *Service) checkPromise(ctx context.Context, tenant domain.TenantID, p store.Promise, dp debtorPayments, asOf date.Date) (Outcome, error) {
+	st, err := enginePromise(p).Evaluate(promisePayments(p, dp), asOf)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("promise %d: %w", p.ID, err)
 	}

@@ -40,7 +40,7 @@ type Acceptance struct {
 	Who           string    `json:"who"`      // the debtor's id, or the agent's user id
 	WhoKind       string    `json:"who_kind"` // debtor, agent, bot
 	Channel       Channel   `json:"channel"`
-	At            time.Time `json:"at"` // UTC
+	At            time.Time `json:"at"` // stored in UTC; its day is taken in the zone given
 	Locale        string    `json:"locale"`
 	Text          string    `json:"text"`        // exactly what was shown
 	TextSHA256    string    `json:"text_sha256"` // of Text, for tamper evidence
@@ -99,7 +99,10 @@ func (m *Menu) Accept(offerID string, acc Acceptance) (Agreement, error) {
 	if acc.At.IsZero() {
 		return Agreement{}, errors.New("offer: acceptance time is missing")
 	}
-	on := date.Of(acc.At.UTC())
+	// The day in the acceptance time's own zone: the caller gives it in
+	// the zone its as-of dates are in (a UTC day would make an offer
+	// accepted at 22:00 in São Paulo on its last day expired).
+	on := date.Of(acc.At)
 	if on.After(o.ValidUntil) {
 		return Agreement{}, fmt.Errorf("offer: offer %s expired on %s (accepted %s)", o.ID, o.ValidUntil, on)
 	}

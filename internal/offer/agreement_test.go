@@ -78,6 +78,19 @@ func TestAccept(t *testing.T) {
 	if _, err := m.Accept("nope", Acceptance{}); err == nil {
 		t.Error("unknown offer accepted")
 	}
+	// 22:00 in São Paulo on the last valid day is already the next day in
+	// UTC: the day is the acceptance time's own.
+	sp, err := time.LoadLocation("America/Sao_Paulo")
+	if err != nil {
+		t.Skip(err)
+	}
+	late := time.Date(o.ValidUntil.Year(), o.ValidUntil.Month(), o.ValidUntil.Day(), 22, 0, 0, 0, sp)
+	if _, err := m.Accept(o.ID, Acceptance{Who: "D-1", WhoKind: "debtor", Channel: ChannelPortal, At: late, Text: m.Text(o, "pt-BR")}); err != nil {
+		t.Errorf("accepted %s, valid until %s: %v", late, o.ValidUntil, err)
+	}
+	if _, err := m.Accept(o.ID, Acceptance{Who: "D-1", WhoKind: "debtor", Channel: ChannelPortal, At: late.Add(3 * time.Hour), Text: m.Text(o, "pt-BR")}); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Errorf("accepted the day after it expired: %v", err)
+	}
 }
 
 // Agreements are persisted as JSON by the store: they must read back equal.

@@ -245,6 +245,19 @@ func TestReturnFileBookedOnce(t *testing.T) {
 		if res.Payments != len(issued) || res.Booked != len(issued) || res.PaidOff != len(issued) || res.Queued != 0 {
 			t.Errorf("first run: %+v", res)
 		}
+		// Paid on the settlement's occurrence date (the 25th), not the day
+		// the bank credits the creditor (the 26th), in the debtor's zone.
+		jose := debtorID(t, db, f, "52998224725")
+		d, _ := db.Debtor(ctx, f.Tenant, jose)
+		ps, _ := db.Payments(ctx, f.Tenant, jose)
+		for _, p := range ps {
+			if got := domain.PaymentDay(p.PaidAt, d.TimeZone); got != date.New(2026, 11, 25) {
+				t.Errorf("payment %s paid at %s: day %s in %s, want 2026-11-25", p.SourceRef, p.PaidAt, got, d.TimeZone)
+			}
+		}
+		if len(ps) == 0 {
+			t.Error("no payments booked for 529.982.247-25")
+		}
 		again, err := r.ReturnFile(ctx, f.Tenant, good)
 		if err != nil || !again.Already || again.Booked != 0 {
 			t.Errorf("second run: %+v %v", again, err)

@@ -90,19 +90,23 @@ func (r *Reconciler) followUp(ctx context.Context, tenant domain.TenantID, paid 
 	if log == nil {
 		log = slog.Default()
 	}
-	today := date.Of(time.Now().UTC())
+	// Days are taken in the home zone, as the breaches worker takes
+	// "today" by default; each payment's own day (in its debtor's zone) is
+	// what the negotiation's rules judge it by.
+	now := time.Now()
 	if svc.Now != nil {
-		today = date.Of(svc.Now().UTC())
+		now = svc.Now()
 	}
+	today := domain.PaymentDay(now, "")
 	debtors := make(map[int64]date.Date, len(paid)+len(debtorsPaid))
 	latest := func(debtor int64, at time.Time) {
-		on := date.Of(at.UTC())
+		on := domain.PaymentDay(at, "")
 		if d, ok := debtors[debtor]; !ok || on.After(d) {
 			debtors[debtor] = on
 		}
 	}
 	for _, a := range paid {
-		on := date.Of(a.PaidAt.UTC())
+		on := domain.PaymentDay(a.PaidAt, "")
 		if err := settleIfPaid(ctx, svc, tenant, a.AgreementID, on); err != nil {
 			log.Warn("reconcile: agreement not settled after payment; the breaches worker will decide", "tenant", tenant, "agreement", a.AgreementID, "err", err)
 		}
@@ -345,9 +349,16 @@ func FromRecord(rec *cnab.Record) store.Incoming {
 	if paid == 0 {
 		paid = rec.FaceValue
 	}
-	at, err := time.Parse("2006-01-02", rec.CreditDate)
+	// A settlement's occurrence date is the day the payer paid; the credit
+	// date, a day or two later, is when the bank credits the creditor.
+	// Promises, agreements and receipts go by the day paid.
+	day, err := date.Parse(rec.OccurrenceDate)
 	if err != nil {
-		at, _ = time.Parse("2006-01-02", rec.OccurrenceDate)
+		day, _ = date.Parse(rec.CreditDate)
+	}
+	var at time.Time
+	if !day.IsZero() {
+		at = domain.DayInstant(day)
 	}
 	return store.Incoming{Source: domain.PaidBoleto, SourceRef: SourceRef(rec), Amount: paid, Interest: rec.Interest, PaidAt: at,
 		Bank: rec.Bank, OurNumber: rec.OurNumber, PayerDocument: rec.PayerDocument, PayerName: rec.PayerName}

@@ -276,7 +276,12 @@ func (s *Server) debtorView(c *Ctx, x store.Debtor360, actors map[string]string)
 		v.Debts = append(v.Debts, dv)
 	}
 	for _, p := range x.Payments {
-		v.Payments = append(v.Payments, paymentView{Payment: p, At: c.L.Time(p.PaidAt),
+		at := c.L.Time(p.PaidAt)
+		if p.Source == domain.PaidBoleto {
+			// A return file gives the day paid, not the time.
+			at = c.L.Date(domain.PaymentDay(p.PaidAt, ""))
+		}
+		v.Payments = append(v.Payments, paymentView{Payment: p, At: at,
 			Contract: contracts[p.DebtID], Number: numbers[p.InstallmentID]})
 	}
 	for _, e := range x.Events {

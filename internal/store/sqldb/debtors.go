@@ -249,13 +249,13 @@ func (db *DB) Debtor360(ctx context.Context, tenant domain.TenantID, id int64, e
 	if v.Events, err = db.Events(ctx, tenant, id, eventLimit); err != nil {
 		return v, err
 	}
-	v.LateIn12m = lateIn12m(v, date.Of(now()))
+	v.LateIn12m = lateIn12m(v, domain.PaymentDay(now(), v.Debtor.TimeZone))
 	return v, nil
 }
 
 // lateIn12m counts installments due in the last 12 months that are overdue
-// now or were paid after their due date: the recurrence that tells a first
-// short delay from a habit.
+// now or were paid after their due date (the day paid in the debtor's
+// zone): the recurrence that tells a first short delay from a habit.
 func lateIn12m(v store.Debtor360, today date.Date) int {
 	from := today.AddMonths(-12)
 	paidLate := map[int64]bool{}
@@ -266,7 +266,7 @@ func lateIn12m(v store.Debtor360, today date.Date) int {
 		}
 	}
 	for _, p := range v.Payments {
-		if d, ok := due[p.InstallmentID]; ok && date.Of(p.PaidAt).After(d) {
+		if d, ok := due[p.InstallmentID]; ok && domain.PaymentDay(p.PaidAt, v.Debtor.TimeZone).After(d) {
 			paidLate[p.InstallmentID] = true
 		}
 	}

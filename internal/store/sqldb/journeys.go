@@ -150,7 +150,7 @@ func (db *DB) MaxDebtID(ctx context.Context, tenant domain.TenantID) (int64, err
 }
 
 func (db *DB) EnrolCandidates(ctx context.Context, tenant domain.TenantID, afterDebt, uptoDebt int64, asOf date.Date) ([]store.EnrolCandidate, error) {
-	q := `SELECT d.id, d.debtor_id, d.product, d.delay_reason, b.kind, b.locale, b.uf,
+	q := `SELECT d.id, d.debtor_id, d.product, d.delay_reason, b.kind, b.locale, b.uf, b.time_zone,
 	  MIN(CASE WHEN ` + openCase + ` THEN i.due_date END),
 	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT),
 	  CAST(COALESCE(SUM(CASE WHEN ` + openCase + ` AND i.due_date < ? THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT),
@@ -195,17 +195,18 @@ func (db *DB) EnrolCandidates(ctx context.Context, tenant domain.TenantID, after
 		return nil, fmt.Errorf("enrol candidates: %w", err)
 	}
 	var out []store.EnrolCandidate
-	debtors := map[int64]bool{}
+	debtors := map[int64]string{} // → time zone
 	for rows.Next() {
 		var c store.EnrolCandidate
-		if err := rows.Scan(&c.DebtID, &c.DebtorID, &c.Product, &c.DelayReason, &c.Kind, &c.Locale, &c.UF, &c.Anchor, &c.Open, &c.Overdue, &c.InstallmentsOverdue); err != nil {
+		var zone string
+		if err := rows.Scan(&c.DebtID, &c.DebtorID, &c.Product, &c.DelayReason, &c.Kind, &c.Locale, &c.UF, &zone, &c.Anchor, &c.Open, &c.Overdue, &c.InstallmentsOverdue); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		if live[c.DebtID] {
 			continue
 		}
-		debtors[c.DebtorID] = true
+		debtors[c.DebtorID] = zone
 		out = append(out, c)
 	}
 	rows.Close()
@@ -222,9 +223,10 @@ func (db *DB) EnrolCandidates(ctx context.Context, tenant domain.TenantID, after
 	return out, nil
 }
 
-// recurrence counts, per debtor, installments due in the 12 months before
-// asOf that are overdue or were paid after their due date.
-func (db *DB) recurrence(ctx context.Context, tenant domain.TenantID, debtors map[int64]bool, asOf date.Date) (map[int64]int, error) {
+// recurrence counts, per debtor (mapped to their time zone), installments
+// due in the 12 months before asOf that are overdue or were paid after
+// their due date (the day paid in the debtor's zone).
+func (db *DB) recurrence(ctx context.Context, tenant domain.TenantID, debtors map[int64]string, asOf date.Date) (map[int64]int, error) {
 	keys := make([]any, 0, len(debtors))
 	for id := range debtors {
 		keys = append(keys, id)
@@ -275,7 +277,7 @@ func (db *DB) recurrence(ctx context.Context, tenant domain.TenantID, debtors ma
 		if err := r.Scan(&id, tm(&at)); err != nil {
 			return err
 		}
-		if in, ok := insts[id]; ok && date.Of(at).After(in.due) {
+		if in, ok := insts[id]; ok && domain.PaymentDay(at, debtors[in.debtor]).After(in.due) {
 			in.late = true
 		}
 		return nil
