@@ -123,7 +123,9 @@ func (s *Service) Accept(ctx context.Context, tenant domain.TenantID, r AcceptRe
 			return out, err
 		}
 	}
-	out.Reminders, err = s.planAgreementReminders(ctx, tenant, q.Debtor, q.Contacts, stored, date.Of(at.UTC()))
+	// Today in the debtor's zone, where reminders are sent: a UTC day
+	// would skip a reminder for today after 21:00 in São Paulo.
+	out.Reminders, err = s.planAgreementReminders(ctx, tenant, q.Debtor, q.Contacts, stored, date.Of(at.In(domain.Zone(q.Debtor.TimeZone))))
 	return out, err
 }
 

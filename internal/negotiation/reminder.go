@@ -34,14 +34,7 @@ func (s *Service) promiseReminderDays() int {
 // dueAt is the reminder's send time: reminderHour on day in the debtor's
 // zone, or now when that is already past.
 func (s *Service) dueAt(d domain.Debtor, day date.Date) time.Time {
-	loc, err := time.LoadLocation(d.TimeZone)
-	if err != nil || d.TimeZone == "" {
-		loc, err = time.LoadLocation("America/Sao_Paulo")
-		if err != nil {
-			loc = time.UTC
-		}
-	}
-	t := day.In(loc).Add(reminderHour * time.Hour).UTC()
+	t := day.In(domain.Zone(d.TimeZone)).Add(reminderHour * time.Hour).UTC()
 	if n := s.now().UTC(); t.Before(n) {
 		return n.Truncate(time.Second)
 	}
