@@ -13,6 +13,7 @@ import (
 	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/money"
 	"github.com/regua/regua/internal/negotiation"
+	"github.com/regua/regua/internal/pixapi"
 	"github.com/regua/regua/internal/reconcile"
 	"github.com/regua/regua/internal/store"
 	"github.com/regua/regua/internal/store/sqldb"
@@ -192,4 +193,48 @@ func returnFor(t *testing.T, db *sqldb.DB, f storetest.Fixture, opens []store.Op
 		pays = append(pays, cnab.Payment{OurNumber: iss.Boleto.OurNumber, Amount: iss.Boleto.Amount, Due: iss.Boleto.DueDate.In(time.UTC), PaidOn: paidAt})
 	}
 	return writeReturn(t, paidAt, pays)
+}
+
+// TestEveningPixKeepsPromiseAtOnce: a Pix sent at 22:45 in São Paulo on the
+// promised day (tolerance 0) arrives by webhook when it is already the next
+// day in UTC; booking it keeps the promise at once, on the day it was paid.
+func TestEveningPixKeepsPromiseAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, db, "evening pix")
+		if err := db.SetBankAccount(ctx, f.Tenant, storetest.ItauAccount(f.Creditor.ID)); err != nil {
+			t.Fatal(err)
+		}
+		jose := debtorID(t, db, f, "52998224725")
+		d, err := db.Debtor(ctx, f.Tenant, jose)
+		if err != nil {
+			t.Fatal(err)
+		}
+		promised := date.New(2026, 11, 27)
+		paidAt := time.Date(2026, 11, 27, 22, 45, 0, 0, domain.Zone(d.TimeZone))
+		if date.Of(paidAt.UTC()) == promised {
+			t.Fatalf("debtor zone %q: the test needs the payment on the next day in UTC", d.TimeZone)
+		}
+		o, err := db.OpenAmounts(ctx, f.Tenant, jose, 0)
+		if err != nil || len(o) == 0 {
+			t.Fatalf("open amounts: %+v %v", o, err)
+		}
+		promise, err := db.AddPromise(ctx, f.Tenant, store.Promise{DebtorID: jose, Amount: o[0].Amount, Made: date.New(2026, 11, 24), Promised: promised, Channel: "phone", Who: "user:1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		iss, err := (&billing.Issuer{Store: db}).Issue(ctx, f.Tenant, []billing.Request{{Open: o[0], Pix: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &reconcile.Reconciler{Store: db, Negotiation: &negotiation.Service{Store: db, Now: func() time.Time { return paidAt.Add(time.Minute) }}}
+		sink := reconcile.PixSink{R: r, Tenant: f.Tenant}
+		if dup, err := sink.BookPix(ctx, pixapi.ReceivedPix{EndToEndID: "E12345678202611280145abcdefghijk", TxID: iss[0].Pix.TxID, Amount: o[0].Amount, Time: paidAt.UTC()}); err != nil || dup {
+			t.Fatalf("book: dup %v, %v", dup, err)
+		}
+		got, err := db.Promise(ctx, f.Tenant, promise.ID)
+		if err != nil || got.Status != store.PromiseKept || got.KeptOn != promised {
+			t.Errorf("promise for %s, Pix at %s (%s in UTC): %s, kept on %s (%v)", promised, paidAt, paidAt.UTC(), got.Status, got.KeptOn, err)
+		}
+	})
 }
