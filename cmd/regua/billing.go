@@ -493,7 +493,7 @@ func reconcilePay(ctx context.Context, env *cliEnv, args []string) error {
 	inst := fs.Int64("installment", 0, "installment id, when known")
 	agrInst := fs.Int64("agreement-installment", 0, "agreement installment id (acordo), when known")
 	txid := fs.String("txid", "", "PIX txid, when known")
-	paidS := fs.String("paid-at", "", "when it was paid (RFC 3339; default now)")
+	paidS := fs.String("paid-at", "", "when it was paid: an RFC 3339 time, or a date (that day in Brasília time); default now")
 	source := fs.String("source", "manual", "manual or api")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -510,8 +510,12 @@ func reconcilePay(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	paid := time.Now().UTC()
 	if *paidS != "" {
-		if paid, err = time.Parse(time.RFC3339, *paidS); err != nil {
-			return usagef("--paid-at: %v", err)
+		if t, err := time.Parse(time.RFC3339, *paidS); err == nil {
+			paid = t
+		} else if d, err := date.Parse(*paidS); err == nil {
+			paid = domain.DayInstant(d)
+		} else {
+			return usagef("--paid-at %q: want a date or an RFC 3339 time", *paidS)
 		}
 	}
 	s, tenant, err := je.open(ctx)

@@ -30,7 +30,7 @@ func TestChargeAndReconcileCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	storetest.NewFixture(t, db, "Agência CLI")
+	f := storetest.NewFixture(t, db, "Agência CLI")
 	db.Close()
 
 	code, out, errOut := runCLI(t, "charge", "account", "--db", dbPath, "--creditor", "cred-1", "--bank", "341", "--agency", "0057", "--account", "12345", "--wallet", "109",
@@ -114,9 +114,30 @@ func TestChargeAndReconcileCommands(t *testing.T) {
 	}
 	// Manual entry: Maria pays her first installment at the counter; the
 	// same receipt again books nothing; an odd amount goes to the queue.
-	code, out, errOut = runCLI(t, "reconcile", "pay", "--db", dbPath, "--ref", "REC-1", "--amount", "99,90", "--debtor", "11144477735")
+	if code, _, errOut := runCLI(t, "reconcile", "pay", "--db", dbPath, "--ref", "REC-1", "--amount", "99,90", "--debtor", "11144477735", "--paid-at", "ontem"); code != 2 || !strings.Contains(errOut, "--paid-at") {
+		t.Errorf("manual payment with a bad date: exit %d %q", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "reconcile", "pay", "--db", dbPath, "--ref", "REC-1", "--amount", "99,90", "--debtor", "11144477735", "--paid-at", "2026-11-26")
 	if code != 0 || !strings.Contains(out, "booked R$ 99,90; 1 installment(s) paid") {
 		t.Errorf("manual payment: %d %q %q", code, out, errOut)
+	}
+	// A date alone is that day in the debtor's zone.
+	if db, err := sqldb.Open(context.Background(), dbPath, false); err != nil {
+		t.Error(err)
+	} else {
+		ctx := context.Background()
+		var debtor int64
+		if err := db.SQL().QueryRowContext(ctx, `SELECT debtor_id FROM payments WHERE source_ref = 'REC-1'`).Scan(&debtor); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := db.Debtor(ctx, f.Tenant, debtor)
+		ps, _ := db.Payments(ctx, f.Tenant, debtor)
+		for _, p := range ps {
+			if p.SourceRef == "REC-1" && domain.PaymentDay(p.PaidAt, d.TimeZone) != date.New(2026, 11, 26) {
+				t.Errorf("--paid-at 2026-11-26 stored %s: %s in %s", p.PaidAt, domain.PaymentDay(p.PaidAt, d.TimeZone), d.TimeZone)
+			}
+		}
+		db.Close()
 	}
 	if code, out, _ = runCLI(t, "reconcile", "pay", "--db", dbPath, "--ref", "REC-1", "--amount", "99,90", "--debtor", "11144477735"); !strings.Contains(out, "booked before") {
 		t.Errorf("manual payment again: %d %q", code, out)

@@ -544,7 +544,7 @@ func agreementPay(ctx context.Context, env *cliEnv, args []string) error {
 		if t, err := time.Parse(time.RFC3339, *paidAt); err == nil {
 			p.PaidAt = t
 		} else if d, err := date.Parse(*paidAt); err == nil {
-			p.PaidAt = d.In(time.UTC).Add(12 * time.Hour)
+			p.PaidAt = domain.DayInstant(d)
 		} else {
 			return usagef("--paid-at %q: want a date or an RFC 3339 time", *paidAt)
 		}
