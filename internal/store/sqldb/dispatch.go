@@ -712,7 +712,11 @@ func (db *DB) StuckAttempts(ctx context.Context, tenant domain.TenantID, status 
 	if limit <= 0 {
 		limit = 50
 	}
-	q, args := `SELECT `+attemptCols+` FROM attempts WHERE tenant_id = ? AND status = ?`, []any{tenant, string(status)}
+	lit, err := statusLiteral(status)
+	if err != nil {
+		return nil, err
+	}
+	q, args := `SELECT `+attemptCols+` FROM attempts WHERE tenant_id = ? AND status = `+lit, []any{tenant}
 	if channel != "" {
 		q += ` AND channel = ?`
 		args = append(args, channel)
@@ -737,7 +741,11 @@ func (db *DB) Requeue(ctx context.Context, tenant domain.TenantID, from store.At
 	if from != store.AttemptParked && from != store.AttemptFailed {
 		return 0, fmt.Errorf("requeue: from %q: want parked or failed", from)
 	}
-	q, args := `UPDATE attempts SET status = 'planned', tries = 0, due_at = ?, last_error = 'requeued: ' || last_error WHERE tenant_id = ? AND status = ?`, []any{now.UTC(), tenant, string(from)}
+	lit, err := statusLiteral(from)
+	if err != nil {
+		return 0, err
+	}
+	q, args := `UPDATE attempts SET status = 'planned', tries = 0, due_at = ?, last_error = 'requeued: ' || last_error WHERE tenant_id = ? AND status = `+lit, []any{now.UTC(), tenant}
 	if channel != "" {
 		q += ` AND channel = ?`
 		args = append(args, channel)
@@ -751,4 +759,16 @@ func (db *DB) Requeue(ctx context.Context, tenant domain.TenantID, from store.At
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+// statusLiteral is a known attempt status as an SQL literal. Queries by
+// status write it rather than bind it: attempts_due indexes only the
+// statuses that are read by it (migration 00640), and a planner can use a
+// partial index only when the query's own text implies its condition.
+func statusLiteral(st store.AttemptStatus) (string, error) {
+	switch st {
+	case store.AttemptPlanned, store.AttemptSending, store.AttemptSent, store.AttemptFailed, store.AttemptParked, store.AttemptCancelled, store.AttemptHeld:
+		return "'" + string(st) + "'", nil
+	}
+	return "", fmt.Errorf("attempt status %q: unknown", st)
 }
