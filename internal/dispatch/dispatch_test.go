@@ -476,5 +476,17 @@ func TestDispatchReceipt(t *testing.T) {
 		if as[0].Status != store.AttemptCancelled || !strings.Contains(as[0].LastError, "receipt: no contact point on email") {
 			t.Fatalf("receipt after opt-out: %+v", as[0])
 		}
+
+		// A receipt naming a payment the store does not have is parked
+		// with the reason, not sent with a wrong text.
+		if _, err := db.PlanAttempts(ctx, e.tenant, []store.Attempt{{DebtorID: e.ids.Jose, StepID: "receipt-999999", AnchorDate: date.Of(t0), Channel: "sms",
+			Template: journey.ReceiptTemplate, Payload: json.RawMessage(`{"v":1,"step":"receipt-999999","action":"message","channel":"sms","receipt":{"payment_ids":[999999]}}`), DueAt: t0.Add(-time.Minute)}}); err != nil {
+			t.Fatal(err)
+		}
+		e.drain()
+		as, _ = db.AttemptsOfDebtor(ctx, e.tenant, e.ids.Jose, 10)
+		if as[0].StepID != "receipt-999999" || as[0].Status != store.AttemptParked || !strings.Contains(as[0].LastError, "receipt: payment 999999 not found") {
+			t.Fatalf("receipt of an unknown payment: %+v", as[0])
+		}
 	})
 }

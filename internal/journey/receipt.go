@@ -14,12 +14,32 @@ const ReceiptTemplate = "payment_receipt"
 
 // ReceiptPayload is what a receipt attempt carries: the payments it
 // acknowledges (those of one debtor booked together: one message for the
-// two boletos a debtor paid on the same day). The address and the text are
-// settled when it is sent, from the debtor's contact points and language
-// then, so that an opt-out or a new address between booking and sending
-// counts.
+// two boletos a debtor paid on the same day), by id. The lines, the
+// address and the text are settled when it is sent, from the payments, the
+// debtor's contact points and language then, so that an opt-out or a new
+// address between booking and sending counts. Receipts planned before
+// PaymentIDs existed carry their Payments instead.
 type ReceiptPayload struct {
-	Payments []ReceiptLine `json:"payments"`
+	PaymentIDs []int64       `json:"payment_ids,omitempty"`
+	Payments   []ReceiptLine `json:"payments,omitempty"`
+}
+
+// Resolve fills Payments from lines (by payment id) for a receipt that
+// names its payments by id, and reports the first id lines lack.
+func (r *ReceiptPayload) Resolve(lines map[int64]ReceiptLine) (missing int64, ok bool) {
+	if len(r.Payments) > 0 || len(r.PaymentIDs) == 0 {
+		return 0, len(r.Payments) > 0
+	}
+	out := make([]ReceiptLine, 0, len(r.PaymentIDs))
+	for _, id := range r.PaymentIDs {
+		l, found := lines[id]
+		if !found {
+			return id, false
+		}
+		out = append(out, l)
+	}
+	r.Payments = out
+	return 0, true
 }
 
 // ReceiptLine is one payment acknowledged.

@@ -70,13 +70,18 @@ func TestPayInstallmentPlansReceipt(t *testing.T) {
 				if err := json.Unmarshal(mine.Payload, &p); err != nil {
 					t.Fatal(err)
 				}
-				if p.Receipt == nil || len(p.Receipt.Payments) != 1 {
+				if p.Receipt == nil || len(p.Receipt.PaymentIDs) != 1 || p.Receipt.PaymentIDs[0] != ap.PaymentID {
 					t.Fatalf("receipt payload %s", mine.Payload)
 				}
-				l := p.Receipt.Payments[0]
-				if mine.Channel != "email" || mine.Status != store.AttemptPlanned || l.AgreementID != ag.ID || l.Number != first.Number ||
-					l.Source != "manual" || l.PaymentID != ap.PaymentID || l.Amount != money.Money(tc.amount) {
-					t.Errorf("receipt: %s %s %s", mine.Channel, mine.Status, mine.Payload)
+				// What dispatch reads of the payment when it sends it.
+				facts, err := db.SendFacts(ctx, f.Tenant, []store.Attempt{*mine}, "", time.Now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				l := facts.Receipts[ap.PaymentID]
+				if mine.Channel != "email" || mine.Status != store.AttemptPlanned || l.AgreementID != ag.ID || l.Number != first.Number || l.Contract != "" ||
+					l.Source != "manual" || l.PaymentID != ap.PaymentID || l.Amount != money.Money(tc.amount) || !l.PaidAt.Equal(paidAt) {
+					t.Errorf("receipt: %s %s %s, payment %+v", mine.Channel, mine.Status, mine.Payload, l)
 				}
 			})
 		}

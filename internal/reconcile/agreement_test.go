@@ -155,8 +155,8 @@ func TestAgreementInstallmentsBooked(t *testing.T) {
 				if err := json.Unmarshal(a.Payload, &p); err != nil || p.Receipt == nil {
 					t.Fatalf("receipt payload %s: %v", a.Payload, err)
 				}
-				for _, l := range p.Receipt.Payments {
-					acked[l.PaymentID]++
+				for _, id := range p.Receipt.PaymentIDs {
+					acked[id]++
 				}
 			} else if a.Status == store.AttemptPlanned {
 				live++

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/regua/regua/internal/journey"
 	"math"
 	"sort"
 	"strings"
@@ -451,7 +452,63 @@ func (db *DB) SendFacts(ctx context.Context, tenant domain.TenantID, as []store.
 			return nil
 		})
 	}
+	if err == nil {
+		f.Receipts, err = db.receiptPayments(ctx, tenant, as)
+	}
 	return f, err
+}
+
+// receiptPayments reads the payments that the receipts among as name (by
+// id, in their payload: see receiptPayload).
+func (db *DB) receiptPayments(ctx context.Context, tenant domain.TenantID, as []store.Attempt) (map[int64]store.ReceiptPayment, error) {
+	var ids []int64
+	for _, a := range as {
+		if a.Template != journey.ReceiptTemplate || len(a.Payload) == 0 {
+			continue
+		}
+		var p struct {
+			Receipt *struct {
+				PaymentIDs []int64 `json:"payment_ids"`
+			} `json:"receipt"`
+		}
+		if err := json.Unmarshal(a.Payload, &p); err != nil || p.Receipt == nil {
+			continue // dispatch parks an unreadable payload itself
+		}
+		ids = append(ids, p.Receipt.PaymentIDs...)
+	}
+	out := map[int64]store.ReceiptPayment{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// A dispatch batch holds a few hundred attempts at most: the ids go
+	// in as literals. "+p.tenant_id" keeps SQLite on the id list.
+	tenantCol := "p.tenant_id"
+	if !db.pg {
+		tenantCol = "+p.tenant_id"
+	}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT p.id, p.amount, p.paid_at, p.source, COALESCE(d.contract_number, ''), COALESCE(i.number, 0), COALESCE(ap.agreement_id, 0), COALESCE(ap.number, 0)
+	  FROM payments p
+	  LEFT JOIN installments i ON i.tenant_id = p.tenant_id AND i.id = p.installment_id
+	  LEFT JOIN debts d ON d.tenant_id = p.tenant_id AND d.id = p.debt_id
+	  LEFT JOIN agreement_payments ap ON ap.tenant_id = p.tenant_id AND ap.payment_id = p.id
+	  WHERE `+tenantCol+` = ? AND p.id IN (`+sqlIDs(ids)+`)`), tenant)
+	if err != nil {
+		return nil, fmt.Errorf("send facts: receipt payments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r store.ReceiptPayment
+		var number, agreementNumber int
+		if err := rows.Scan(&r.PaymentID, &r.Amount, tm(&r.PaidAt), &r.Source, &r.Contract, &number, &r.AgreementID, &agreementNumber); err != nil {
+			return nil, fmt.Errorf("send facts: receipt payments: %w", err)
+		}
+		r.Number = number
+		if r.AgreementID != 0 {
+			r.Contract, r.Number = "", agreementNumber
+		}
+		out[r.PaymentID] = r
+	}
+	return out, rows.Err()
 }
 
 func (db *DB) PauseDispatch(ctx context.Context, p store.Pause) (int, error) {
