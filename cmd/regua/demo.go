@@ -297,9 +297,4 @@ func (l *demoLoader) flush(portfolio string) error {
 	return nil
 }
 
-func saoPaulo() *time.Location {
-	if loc, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
-		return loc
-	}
-	return time.FixedZone("BRT", -3*3600)
-}
+func saoPaulo() *time.Location { return domain.Zone(domain.HomeZone) }

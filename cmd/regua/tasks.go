@@ -106,13 +106,7 @@ func parseStatuses(s string) ([]store.TaskStatus, error) {
 	return out, nil
 }
 
-var saoPauloZone = func() *time.Location {
-	z, err := time.LoadLocation("America/Sao_Paulo")
-	if err != nil {
-		return time.FixedZone("-03", -3*3600)
-	}
-	return z
-}()
+var saoPauloZone = domain.Zone(domain.HomeZone)
 
 func fmtTime(t time.Time) string {
 	if t.IsZero() {

@@ -208,13 +208,7 @@ func (is *Issuer) Issue(ctx context.Context, tenant domain.TenantID, reqs []Requ
 	return out, nil
 }
 
-var saoPaulo = func() *time.Location {
-	l, err := time.LoadLocation("America/Sao_Paulo")
-	if err != nil {
-		return time.FixedZone("BRT", -3*3600)
-	}
-	return l
-}()
+var saoPaulo = domain.Zone(domain.HomeZone)
 
 func (is *Issuer) debtor(ctx context.Context, tenant domain.TenantID, id int64, cache map[int64]domain.Debtor) (domain.Debtor, error) {
 	if d, ok := cache[id]; ok {

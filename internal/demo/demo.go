@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
-	"time"
 
 	"github.com/regua/regua/internal/date"
 	"github.com/regua/regua/internal/domain"
@@ -99,11 +98,7 @@ func (o *Options) check() error {
 		o.Debtors = maxDebtors - o.First
 	}
 	if o.AsOf.IsZero() {
-		loc, err := time.LoadLocation("America/Sao_Paulo")
-		if err != nil {
-			loc = time.FixedZone("BRT", -3*3600)
-		}
-		o.AsOf = date.Today(loc)
+		o.AsOf = date.Today(domain.Zone(domain.HomeZone))
 	}
 	return nil
 }

@@ -468,11 +468,7 @@ func (d *Dispatcher) decide(ctx context.Context, tenant domain.TenantID, w *work
 			stop(store.AttemptCancelled, "receipt: no contact point on "+a.Channel+" that has not opted out", true)
 			return
 		}
-		zone, err := time.LoadLocation(debtor.TimeZone)
-		if err != nil || debtor.TimeZone == "" {
-			zone = nil
-		}
-		r := journey.RenderReceipt(debtor.Locale, a.Channel, *w.p.Receipt, zone)
+		r := journey.RenderReceipt(debtor.Locale, a.Channel, *w.p.Receipt, domain.Zone(debtor.TimeZone))
 		w.p.To, w.p.ContactID, w.p.Locale, w.p.Message = c.Value, c.ID, r.Locale, &r
 	}
 	if w.p.ContactID != 0 {

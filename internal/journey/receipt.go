@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/regua/regua/internal/domain"
 	"github.com/regua/regua/internal/money"
 )
 
@@ -72,7 +73,7 @@ func (r ReceiptPayload) Total() money.Money {
 // zone (the debtor's, or São Paulo's when nil).
 func RenderReceipt(locale, channel string, r ReceiptPayload, zone *time.Location) Rendered {
 	if zone == nil {
-		zone = saoPaulo()
+		zone = domain.Zone(domain.HomeZone)
 	}
 	lang := receiptLang(locale)
 	w := receiptWords[lang]
@@ -163,11 +164,4 @@ func day(t time.Time, lang string) string {
 		return t.Format("2006-01-02")
 	}
 	return t.Format("02/01/2006")
-}
-
-func saoPaulo() *time.Location {
-	if l, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
-		return l
-	}
-	return time.UTC
 }

@@ -58,13 +58,7 @@ func (l *Letters) Day(t time.Time) date.Date {
 	return date.Of(t.In(z))
 }
 
-var saoPaulo = func() *time.Location {
-	z, err := time.LoadLocation("America/Sao_Paulo")
-	if err != nil {
-		return time.FixedZone("-03", -3*3600)
-	}
-	return z
-}()
+var saoPaulo = domain.Zone(domain.HomeZone)
 
 // Channel is the "letter" channel for dispatch.
 func (l *Letters) Channel() channel.Channel { return letterChannel{l} }
