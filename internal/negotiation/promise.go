@@ -35,14 +35,14 @@ type PromiseResult struct {
 // plans its reminder (step "promise-<id>-reminder", anchored on the
 // promised date, PromiseReminderDays before it but never before today).
 func (s *Service) AddPromise(ctx context.Context, tenant domain.TenantID, r PromiseRequest) (PromiseResult, error) {
+	v, err := s.Store.Debtor360(ctx, tenant, r.DebtorID, 1)
+	if err != nil {
+		return PromiseResult{}, fmt.Errorf("negotiation: promise of debtor %d: %w", r.DebtorID, err)
+	}
 	if r.Made.IsZero() {
 		// Today in the debtor's zone: the payments that keep the promise
 		// are dated there too (domain.PaymentDay).
-		d, err := s.Store.Debtor(ctx, tenant, r.DebtorID)
-		if err != nil {
-			return PromiseResult{}, fmt.Errorf("negotiation: promise of debtor %d: %w", r.DebtorID, err)
-		}
-		r.Made = domain.PaymentDay(s.now(), d.TimeZone)
+		r.Made = domain.PaymentDay(s.now(), v.Debtor.TimeZone)
 	}
 	ep := offer.Promise{Debtor: fmt.Sprint(r.DebtorID), Amount: r.Amount, Date: r.Date, Made: r.Made, ToleranceDays: r.ToleranceDays, Channel: offer.Channel(r.Channel), Who: r.Who}
 	if err := ep.Validate(); err != nil {
@@ -57,10 +57,6 @@ func (s *Service) AddPromise(ctx context.Context, tenant domain.TenantID, r Prom
 		return PromiseResult{}, err
 	}
 	res := PromiseResult{Promise: p}
-	v, err := s.Store.Debtor360(ctx, tenant, r.DebtorID, 1)
-	if err != nil {
-		return res, err
-	}
 	if err := s.pauseJourneys(ctx, tenant, v, r); err != nil {
 		return res, err
 	}
