@@ -123,9 +123,6 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 			if err := bench.PGCopyDatabase(ctx, *target, strings.TrimPrefix(mustURLPath(dsn), "/"), *template); err != nil {
 				return fmt.Errorf("write template: %w", err)
 			}
-			if db, err = sqldb.Open(ctx, dsn, false); err != nil {
-				return err
-			}
 			fmt.Fprintf(out, "  template written to database %s\n", *template)
 		} else if *template != "" {
 			os.Remove(*template)

@@ -510,12 +510,8 @@ func reconcilePay(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	paid := time.Now().UTC()
 	if *paidS != "" {
-		if t, err := time.Parse(time.RFC3339, *paidS); err == nil {
-			paid = t
-		} else if d, err := date.Parse(*paidS); err == nil {
-			paid = domain.DayInstant(d)
-		} else {
-			return usagef("--paid-at %q: want a date or an RFC 3339 time", *paidS)
+		if paid, err = parsePaidAt(*paidS); err != nil {
+			return err
 		}
 	}
 	s, tenant, err := je.open(ctx)
@@ -546,4 +542,16 @@ func reconcilePay(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "booked %s, %d item(s) to the reconciliation queue (see regua reconcile queue)\n", o.BookedAmount.Format("pt-BR"), o.Queued)
 	}
 	return nil
+}
+
+// parsePaidAt reads a --paid-at value: an RFC 3339 time, or a date, which
+// is that day as a return file's dates are (noon Brasília time).
+func parsePaidAt(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, err := date.Parse(s); err == nil {
+		return domain.DayInstant(d), nil
+	}
+	return time.Time{}, usagef("--paid-at %q: want a date or an RFC 3339 time", s)
 }

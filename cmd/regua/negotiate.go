@@ -541,12 +541,8 @@ func agreementPay(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	p := domain.Payment{Source: domain.PaymentSource(*source), SourceRef: *ref, Amount: m}
 	if *paidAt != "" {
-		if t, err := time.Parse(time.RFC3339, *paidAt); err == nil {
-			p.PaidAt = t
-		} else if d, err := date.Parse(*paidAt); err == nil {
-			p.PaidAt = domain.DayInstant(d)
-		} else {
-			return usagef("--paid-at %q: want a date or an RFC 3339 time", *paidAt)
+		if p.PaidAt, err = parsePaidAt(*paidAt); err != nil {
+			return err
 		}
 	}
 	s, tenant, svc, err := nf.open(ctx)

@@ -31,10 +31,7 @@ import (
 func TestAgreementInstallmentsBooked(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
-		f := storetest.NewFixture(t, db, "agreement-e2e")
-		if err := db.SetBankAccount(ctx, f.Tenant, storetest.ItauAccount(f.Creditor.ID)); err != nil {
-			t.Fatal(err)
-		}
+		f := billedFixture(t, db, "agreement-e2e")
 		svc := &negotiation.Service{Store: db}
 		jose := debtorID(t, db, f, "52998224725")
 		today := date.Of(time.Now().UTC())

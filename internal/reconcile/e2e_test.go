@@ -34,10 +34,7 @@ const pixKey = "11222333000181"
 func TestPixWebhookEndToEnd(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
-		f := storetest.NewFixture(t, db, "pix-e2e")
-		if err := db.SetBankAccount(ctx, f.Tenant, storetest.ItauAccount(f.Creditor.ID)); err != nil {
-			t.Fatal(err)
-		}
+		f := billedFixture(t, db, "pix-e2e")
 		pspPKI, _ := pixpsp.NewPKI("psp")
 		ourPKI, _ := pixpsp.NewPKI("regua")
 		cert := func(c tls.Certificate, err error) tls.Certificate {
@@ -178,6 +175,17 @@ func mustStatic(t *testing.T, db *sqldb.DB, f storetest.Fixture, o store.OpenAmo
 	return iss[0].Pix.BRCode
 }
 
+// billedFixture is the store's fixture tenant with its creditor's Itaú
+// account set, so that charges can be issued for its debtors.
+func billedFixture(t *testing.T, db *sqldb.DB, name string) storetest.Fixture {
+	t.Helper()
+	f := storetest.NewFixture(t, db, name)
+	if err := db.SetBankAccount(context.Background(), f.Tenant, storetest.ItauAccount(f.Creditor.ID)); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func debtorID(t *testing.T, db *sqldb.DB, f storetest.Fixture, doc string) int64 {
 	t.Helper()
 	l, err := db.SearchDebtors(context.Background(), f.Tenant, doc, date.New(2026, 11, 24), 1)
@@ -193,10 +201,7 @@ func debtorID(t *testing.T, db *sqldb.DB, f storetest.Fixture, doc string) int64
 func TestReturnFileBookedOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
-		f := storetest.NewFixture(t, db, "cnab-e2e")
-		if err := db.SetBankAccount(ctx, f.Tenant, storetest.ItauAccount(f.Creditor.ID)); err != nil {
-			t.Fatal(err)
-		}
+		f := billedFixture(t, db, "cnab-e2e")
 		var reqs []billing.Request
 		for _, doc := range []string{"52998224725", "11144477735"} {
 			opens, err := db.OpenAmounts(ctx, f.Tenant, debtorID(t, db, f, doc), 0)
@@ -278,10 +283,7 @@ func TestReturnFileBookedOnce(t *testing.T) {
 func TestConcurrentPaymentsOfOneCharge(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
-		f := storetest.NewFixture(t, db, "concurrent")
-		if err := db.SetBankAccount(ctx, f.Tenant, storetest.ItauAccount(f.Creditor.ID)); err != nil {
-			t.Fatal(err)
-		}
+		f := billedFixture(t, db, "concurrent")
 		opens, _ := db.OpenAmounts(ctx, f.Tenant, debtorID(t, db, f, "52998224725"), 0)
 		iss, err := (&billing.Issuer{Store: db}).Issue(ctx, f.Tenant, []billing.Request{{Open: opens[0], Pix: true}})
 		if err != nil {

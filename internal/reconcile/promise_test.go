@@ -69,10 +69,7 @@ func TestPromisesKeptByInstallmentPayments(t *testing.T) {
 			{"Book, no promise", 0, "book", 2, ""},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				f := storetest.NewFixture(t, db, "promises "+tc.name)
-				if err := db.SetBankAccount(ctx, f.Tenant, storetest.ItauAccount(f.Creditor.ID)); err != nil {
-					t.Fatal(err)
-				}
+				f := billedFixture(t, db, "promises "+tc.name)
 				jose, maria := debtorID(t, db, f, "52998224725"), debtorID(t, db, f, "11144477735")
 				var promise store.Promise
 				if tc.promise > 0 {
@@ -201,10 +198,7 @@ func returnFor(t *testing.T, db *sqldb.DB, f storetest.Fixture, opens []store.Op
 func TestEveningPixKeepsPromiseAtOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
-		f := storetest.NewFixture(t, db, "evening pix")
-		if err := db.SetBankAccount(ctx, f.Tenant, storetest.ItauAccount(f.Creditor.ID)); err != nil {
-			t.Fatal(err)
-		}
+		f := billedFixture(t, db, "evening pix")
 		jose := debtorID(t, db, f, "52998224725")
 		d, err := db.Debtor(ctx, f.Tenant, jose)
 		if err != nil {
