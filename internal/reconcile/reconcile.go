@@ -181,7 +181,9 @@ func keepPromises(ctx context.Context, svc *negotiation.Service, tenant domain.T
 // batch is booked whole.
 var minPart = 500
 
-func (r *Reconciler) parts() int {
+// PartsAtOnce is how many parts of a batch are booked at once: Parts, or
+// one per CPU, at most 4.
+func (r *Reconciler) PartsAtOnce() int {
 	if r.Parts > 0 {
 		return r.Parts
 	}
@@ -192,7 +194,7 @@ func (r *Reconciler) parts() int {
 // and the batch is worth it; nil otherwise.
 func (r *Reconciler) split(ctx context.Context, tenant domain.TenantID, batch []store.Incoming) ([][]store.Incoming, error) {
 	pr, ok := r.Store.(store.PartitionedReconciler)
-	n := r.parts()
+	n := r.PartsAtOnce()
 	if !ok || n < 2 || len(batch) < 2*minPart {
 		return nil, nil
 	}

@@ -150,6 +150,11 @@ func (db *DB) Engine() string {
 // packages' stores built on this one.
 func (db *DB) SQL() *sql.DB { return db.sql }
 
+// Writer is the pool writes go through: on SQLite its one write
+// connection, with the booking's checkpoint setting; on PostgreSQL SQL's.
+// For benchmarks that write as the store does.
+func (db *DB) Writer() *sql.DB { return db.wsql }
+
 // Postgres reports whether this is the PostgreSQL backend.
 func (db *DB) Postgres() bool { return db.pg }
 
