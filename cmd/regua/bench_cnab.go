@@ -52,6 +52,9 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	if *records <= 0 {
 		return usagef("--records %d: want at least 1", *records)
 	}
+	if *floor && *template == "" {
+		return usagef("--floor books the file again on a fresh copy of the portfolio: give --template")
+	}
 	out := env.stdout
 	pgTemplate := ""
 	if *template != "" && bench.IsPostgres(*target) {

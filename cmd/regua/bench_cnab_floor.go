@@ -97,10 +97,7 @@ func floorArgs(name string, tenant domain.TenantID, lo, hi, parts, part int, at 
 // the store: its time is the least any client of this schema could take to
 // book the file this way.
 func benchCNABFloor(ctx context.Context, out io.Writer, f floorRun) error {
-	if f.template == "" {
-		return usagef("--floor books the file again on a fresh copy of the portfolio: give --template")
-	}
-	db, cleanup, err := floorCopy(ctx, f)
+	db, dsn, cleanup, err := floorCopy(ctx, f)
 	if err != nil {
 		return fmt.Errorf("floor: %w", err)
 	}
@@ -135,6 +132,7 @@ func benchCNABFloor(ctx context.Context, out io.Writer, f floorRun) error {
 	at := time.Now().UTC()
 	t0 := time.Now()
 	cpu0 := bench.CPUTime()
+	srv0 := pgBackendCPU(dsn)
 	for b, lo := 0, 1; lo <= staged; b, lo = b+1, lo+f.batch {
 		// As regua's run: statistics refreshed before the first batch and
 		// each time the batches booked double.
@@ -162,6 +160,7 @@ func benchCNABFloor(ctx context.Context, out io.Writer, f floorRun) error {
 	}
 	took := time.Since(t0)
 	cpu := bench.CPUTime() - cpu0
+	srv1 := pgBackendCPU(dsn)
 	var c floorCounts
 	sum := map[string]time.Duration{}
 	for k := range parts {
@@ -176,6 +175,8 @@ func benchCNABFloor(ctx context.Context, out io.Writer, f floorRun) error {
 		parts, c.booked, staged, c.receipts, c.cancelled, took.Round(time.Millisecond), float64(c.booked)/took.Seconds())
 	if !db.Postgres() {
 		fmt.Fprintf(out, "  CPU time of this process (the SQLite engine) meanwhile: %s\n", cpu.Round(time.Millisecond))
+	} else if srv0 >= 0 && srv1 >= 0 {
+		fmt.Fprintf(out, "  CPU time of the PostgreSQL backends meanwhile: %s\n", (srv1 - srv0).Round(time.Millisecond))
 	}
 	if int(c.booked) != f.booked || int(c.receipts) != f.receipts || int(c.cancelled) != f.cancelled {
 		fmt.Fprintf(out, "  (regua's run booked %d, planned %d receipts and cancelled %d attempts: the floor covers exact settlements of active charges only)\n", f.booked, f.receipts, f.cancelled)
@@ -193,25 +194,24 @@ func benchCNABFloor(ctx context.Context, out io.Writer, f floorRun) error {
 }
 
 // floorCopy opens a fresh store copied from the template.
-func floorCopy(ctx context.Context, f floorRun) (*sqldb.DB, func(), error) {
+func floorCopy(ctx context.Context, f floorRun) (*sqldb.DB, string, func(), error) {
 	if bench.IsPostgres(f.target) {
-		db, _, cleanup, err := bench.FreshDBFrom(ctx, f.target, "cnabfloor", f.template)
-		return db, cleanup, err
+		return bench.FreshDBFrom(ctx, f.target, "cnabfloor", f.template)
 	}
 	db, dsn, cleanup, err := bench.FreshDB(ctx, f.target, "cnabfloor")
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	db.Close()
 	if err := copyFile(f.template, dsn); err != nil {
 		cleanup()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	if db, err = sqldb.Open(ctx, dsn, false); err != nil {
 		cleanup()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	return db, func() { db.Close(); cleanup() }, nil
+	return db, dsn, func() { db.Close(); cleanup() }, nil
 }
 
 // floorStage copies the file's settlements, as regua reads them, into the

@@ -20,6 +20,10 @@ import (
 // books the file again on a copy of the template by SQL alone and writes
 // what regua's run wrote.
 func TestBenchCNAB(t *testing.T) {
+	// The floor needs the template to copy: refused before any work.
+	if code, _, errOut := runCLI(t, "bench", "cnab", "--floor"); code != 2 || !regexp.MustCompile(`--floor .*--template`).MatchString(errOut) {
+		t.Errorf("--floor without --template: code %d, %q", code, errOut)
+	}
 	dir := t.TempDir()
 	targets := map[string]string{"sqlite": dir}
 	templates := map[string]string{"sqlite": filepath.Join(dir, "template.db")}
