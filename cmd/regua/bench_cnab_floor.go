@@ -314,9 +314,14 @@ func (c *floorConn) book(ctx context.Context, tenant domain.TenantID, lo, hi, pa
 		}
 		times[s.name] += time.Since(t0)
 		if c.pg && s.name == "match" {
-			if _, err := tx.ExecContext(ctx, `SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on`); err != nil {
+			// The batch table's statistics, for the plans of the writes
+			// that join it (a temporary table has none, and the default
+			// guess makes them scan installments and charges whole).
+			t0 := time.Now()
+			if _, err := tx.ExecContext(ctx, `SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on; ANALYZE `+c.batch); err != nil {
 				return err
 			}
+			times["ANALYZE (batch table)"] += time.Since(t0)
 		}
 		rows, _ := res.RowsAffected()
 		switch s.name {
