@@ -221,16 +221,8 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintf(out, "  peak RSS during reconcile: %s\n", bench.MB(peak))
 	if *statements {
-		times := sqldb.BookingStatementTimes()
-		keys := make([]string, 0, len(times))
-		for k := range times {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool { return times[keys[i]] > times[keys[j]] })
 		fmt.Fprintf(out, "  time in booking statements (rows read after the first not counted):\n")
-		for _, k := range keys {
-			fmt.Fprintf(out, "    %9s  %s\n", times[k].Round(time.Millisecond), k)
-		}
+		printTimes(out, sqldb.BookingStatementTimes())
 	}
 	t0 = time.Now()
 	again, err := r.ReturnFile(ctx, tenant, path)
@@ -243,6 +235,18 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 			batch: *batch, parts: *parts, booked: res.Booked, receipts: res.Receipts, cancelled: res.Cancelled})
 	}
 	return nil
+}
+
+// printTimes prints durations by name, the largest first.
+func printTimes(out io.Writer, times map[string]time.Duration) {
+	keys := make([]string, 0, len(times))
+	for k := range times {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return times[keys[i]] > times[keys[j]] })
+	for _, k := range keys {
+		fmt.Fprintf(out, "    %9s  %s\n", times[k].Round(time.Millisecond), k)
+	}
 }
 
 // benchIssueBoletos gives every creditor an Itaú account and issues a

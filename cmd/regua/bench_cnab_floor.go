@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -40,9 +39,11 @@ type floorCounts struct{ booked, receipts, cancelled int64 }
 // (the bench's file): the rules for partial, surplus, superseded or
 // unknown payments are regua's alone, and they add nothing here.
 //
-// %[1]s is the batch table, %[2]s the staged file; ? are the tenant, the
-// batch's first and last staged row, the part count and part (or 1, 0),
-// and the booking time where written.
+// %[1]s is the batch table, %[2]s the staged file, %[3]s the dialect's
+// list aggregate of the batch's row numbers (standing in for payment ids
+// in a receipt's payload of the same size); ? are in floorArgs. A
+// receipt's channel is chosen by kind alone (regua's puts the preferred
+// contact point first): the same rows, written the same way.
 var floorStatements = []struct{ name, q string }{
 	{"match", `INSERT INTO %[1]s (rid, ref, amount, paid_at, charge_id, inst, debt_id, debtor_id)
 		SELECT s.rid, s.ref, s.amount, s.paid_at, c.id, c.ref_id, i.debt_id, d.debtor_id
@@ -73,12 +74,10 @@ func floorArgs(name string, tenant domain.TenantID, lo, hi, parts, part int, at 
 	switch name {
 	case "match":
 		return []any{tenant, lo, hi, parts, part, tenant, tenant}
-	case "pending promises", "attempts cancelled":
+	case "pending promises", "installments", "attempts cancelled":
 		return []any{tenant}
 	case "payments":
 		return []any{tenant, at}
-	case "installments":
-		return []any{tenant}
 	case "charges":
 		return []any{at, tenant}
 	case "receipts":
@@ -181,15 +180,8 @@ func benchCNABFloor(ctx context.Context, out io.Writer, f floorRun) error {
 	if int(c.booked) != f.booked || int(c.receipts) != f.receipts || int(c.cancelled) != f.cancelled {
 		fmt.Fprintf(out, "  (regua's run booked %d, planned %d receipts and cancelled %d attempts: the floor covers exact settlements of active charges only)\n", f.booked, f.receipts, f.cancelled)
 	}
-	names := make([]string, 0, len(sum))
-	for n := range sum {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool { return sum[names[i]] > sum[names[j]] })
 	fmt.Fprintf(out, "  floor's time by statement (summed over connections):\n")
-	for _, n := range names {
-		fmt.Fprintf(out, "    %9s  %s\n", sum[n].Round(time.Millisecond), n)
-	}
+	printTimes(out, sum)
 	return nil
 }
 
