@@ -56,24 +56,22 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("--floor books the file again on a fresh copy of the portfolio: give --template")
 	}
 	out := env.stdout
-	pgTemplate := ""
-	if *template != "" && bench.IsPostgres(*target) {
-		ok, err := bench.PGDatabaseExists(ctx, *target, *template)
+	from := ""
+	if *template != "" {
+		ok, err := bench.TemplateExists(ctx, *target, *template)
 		if err != nil {
 			return err
 		}
 		if ok {
-			pgTemplate = *template
+			from = *template
 		}
 	}
 	t0 := time.Now()
-	db, dsn, cleanup, err := bench.FreshDBFrom(ctx, *target, "cnab", pgTemplate)
+	db, dsn, cleanup, err := bench.FreshDBFrom(ctx, *target, "cnab", from)
 	if err != nil {
 		return err
 	}
-	if pgTemplate != "" {
-		fmt.Fprintf(out, "  portfolio and boletos copied from database %s: %s\n", pgTemplate, time.Since(t0).Round(time.Millisecond))
-	}
+	copied := time.Since(t0)
 	// db may be reopened below: the one open at the end is closed, then
 	// the fresh store's files (or database) removed.
 	defer func() { db.Close(); cleanup() }()
@@ -84,22 +82,9 @@ func benchCNAB(ctx context.Context, env *cliEnv, args []string) error {
 		n = *records*10/17 + 100
 	}
 	fmt.Fprintf(out, "bench cnab: store %s, %d records, GOMAXPROCS %d, %s\n", db.Engine(), *records, runtime.GOMAXPROCS(0), runtime.Version())
-	reuse := pgTemplate != ""
-	if *template != "" && db.Dialect() == "sqlite" {
-		_, err := os.Stat(*template)
-		reuse = err == nil
-	}
-	if reuse && db.Dialect() == "sqlite" {
-		// The fresh file is replaced by a copy of the template.
-		t0 := time.Now()
-		db.Close()
-		if err := copyFile(*template, dsn); err != nil {
-			return err
-		}
-		if db, err = sqldb.Open(ctx, dsn, true); err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "  portfolio and boletos copied from %s: %s\n", *template, time.Since(t0).Round(time.Millisecond))
+	reuse := from != ""
+	if reuse {
+		fmt.Fprintf(out, "  portfolio and boletos copied from %s: %s\n", from, copied.Round(time.Millisecond))
 	}
 	tenant, err := resolveTenant(ctx, db, demo.Users().Tenant)
 	if err != nil && !reuse {
@@ -410,31 +395,6 @@ func pgBackendCPU(dsn string) time.Duration {
 		return -1
 	}
 	return total
-}
-
-func copyFile(from, to string) error {
-	src, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	for _, s := range []string{"-wal", "-shm"} {
-		os.Remove(to + s)
-	}
-	dst, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return err
-	}
-	// As the return file: written back now, not during the timed phase.
-	if err := dst.Sync(); err != nil {
-		dst.Close()
-		return err
-	}
-	return dst.Close()
 }
 
 func readLines(path string) (int, error) {

@@ -96,7 +96,7 @@ func floorArgs(name string, tenant domain.TenantID, lo, hi, parts, part int, at 
 // the store: its time is the least any client of this schema could take to
 // book the file this way.
 func benchCNABFloor(ctx context.Context, out io.Writer, f floorRun) error {
-	db, dsn, cleanup, err := floorCopy(ctx, f)
+	db, dsn, cleanup, err := bench.FreshDBFrom(ctx, f.target, "cnabfloor", f.template)
 	if err != nil {
 		return fmt.Errorf("floor: %w", err)
 	}
@@ -108,10 +108,7 @@ func benchCNABFloor(ctx context.Context, out io.Writer, f floorRun) error {
 	}
 	parts := 1
 	if db.Postgres() {
-		parts = f.parts
-		if parts <= 0 {
-			parts = (&reconcile.Reconciler{}).PartsAtOnce()
-		}
+		parts = (&reconcile.Reconciler{Parts: f.parts}).PartsAtOnce()
 	}
 	agg := "group_concat(b.rid)"
 	if db.Postgres() {
@@ -183,27 +180,6 @@ func benchCNABFloor(ctx context.Context, out io.Writer, f floorRun) error {
 	fmt.Fprintf(out, "  floor's time by statement (summed over connections):\n")
 	printTimes(out, sum)
 	return nil
-}
-
-// floorCopy opens a fresh store copied from the template.
-func floorCopy(ctx context.Context, f floorRun) (*sqldb.DB, string, func(), error) {
-	if bench.IsPostgres(f.target) {
-		return bench.FreshDBFrom(ctx, f.target, "cnabfloor", f.template)
-	}
-	db, dsn, cleanup, err := bench.FreshDB(ctx, f.target, "cnabfloor")
-	if err != nil {
-		return nil, "", nil, err
-	}
-	db.Close()
-	if err := copyFile(f.template, dsn); err != nil {
-		cleanup()
-		return nil, "", nil, err
-	}
-	if db, err = sqldb.Open(ctx, dsn, false); err != nil {
-		cleanup()
-		return nil, "", nil, err
-	}
-	return db, dsn, func() { db.Close(); cleanup() }, nil
 }
 
 // floorStage copies the file's settlements, as regua reads them, into the

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -66,9 +69,23 @@ func fileCopy(ctx context.Context, admin *pgx.Conn) string {
 	return " STRATEGY FILE_COPY"
 }
 
-// FreshDBFrom is FreshDB; on PostgreSQL a non-empty template names a
-// database the new one is copied from (a loaded portfolio kept between
-// runs) instead of starting empty.
+// TemplateExists says whether template (FreshDBFrom's) is there to copy:
+// a database on target's PostgreSQL server, else a SQLite file.
+func TemplateExists(ctx context.Context, target, template string) (bool, error) {
+	if IsPostgres(target) {
+		return PGDatabaseExists(ctx, target, template)
+	}
+	_, err := os.Stat(template)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// FreshDBFrom is FreshDB, copied from a non-empty template (a loaded
+// portfolio kept between runs) instead of starting empty: on PostgreSQL
+// a database on the same server, on SQLite a file. The copy is migrated
+// like a new store.
 func FreshDBFrom(ctx context.Context, target, label, template string) (db *sqldb.DB, dsn string, cleanup func(), err error) {
 	if IsPostgres(target) {
 		admin, err := pgx.Connect(ctx, target)
@@ -116,6 +133,11 @@ func FreshDBFrom(ctx context.Context, target, label, template string) (db *sqldb
 	for _, s := range []string{"", "-wal", "-shm"} {
 		os.Remove(dsn + s)
 	}
+	if template != "" {
+		if err := copyFile(template, dsn); err != nil {
+			return nil, "", nil, fmt.Errorf("copy template %s: %w", template, err)
+		}
+	}
 	db, err = sqldb.Open(ctx, dsn, true)
 	if err != nil {
 		return nil, "", nil, err
@@ -129,4 +151,28 @@ func FreshDBFrom(ctx context.Context, target, label, template string) (db *sqldb
 			os.RemoveAll(dir)
 		}
 	}, nil
+}
+
+// copyFile copies a SQLite template (written by VACUUM INTO: no WAL of its
+// own) to a new file, synced: the kernel writes it back now, not during
+// the timed phase that follows.
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }
