@@ -459,7 +459,7 @@ func (d *Dispatcher) decide(ctx context.Context, tenant domain.TenantID, w *work
 	}
 	contacts := f.Contacts[a.DebtorID]
 	if w.p.Receipt != nil && w.p.To == "" {
-		if missing, ok := w.p.Receipt.Resolve(receiptLines(f.Receipts, w.p.Receipt.PaymentIDs)); !ok {
+		if missing, ok := w.p.Receipt.Resolve(f.Receipts); !ok {
 			stop(store.AttemptParked, fmt.Sprintf("receipt: payment %d not found", missing), true)
 			return
 		}
@@ -530,17 +530,6 @@ func (d *Dispatcher) decide(ctx context.Context, tenant domain.TenantID, w *work
 		// contact since planning).
 		w.out.Status, w.out.DueAt, w.out.Error = store.AttemptPlanned, dec.Next, "policy at send time: "+reasons(&dec)
 	}
-}
-
-// receiptLines are the receipt lines of the payments ids names.
-func receiptLines(ps map[int64]store.ReceiptPayment, ids []int64) map[int64]journey.ReceiptLine {
-	out := make(map[int64]journey.ReceiptLine, len(ids))
-	for _, id := range ids {
-		if p, ok := ps[id]; ok {
-			out[id] = journey.ReceiptLine{PaymentID: p.PaymentID, Amount: p.Amount, PaidAt: p.PaidAt, Source: p.Source, Contract: p.Contract, Number: p.Number, AgreementID: p.AgreementID}
-		}
-	}
-	return out
 }
 
 // receiptContact is the debtor's address for a receipt on channel: the

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/regua/regua/internal/domain"
-	"github.com/regua/regua/internal/money"
+	"github.com/regua/regua/internal/journey"
 )
 
 // AttemptHeld is the status of an attempt waiting behind a kill switch
@@ -63,22 +63,9 @@ type SendFacts struct {
 	// History is the debtors' contacts since the asked instant: attempts
 	// sent, or being sent under another lease, by debtor.
 	History map[int64][]HistoryEntry
-	// Receipts are the payments that the receipts among the attempts
-	// acknowledge, by payment id.
-	Receipts map[int64]ReceiptPayment
-}
-
-// ReceiptPayment is what a receipt says of one payment: the installment
-// (contract and number) or the agreement installment (agreement id and
-// number, 0 its down payment) it paid.
-type ReceiptPayment struct {
-	PaymentID   int64
-	Amount      money.Money
-	PaidAt      time.Time
-	Source      string
-	Contract    string
-	Number      int
-	AgreementID int64
+	// Receipts are the lines of the payments that the receipts among the
+	// attempts acknowledge, by payment id.
+	Receipts map[int64]journey.ReceiptLine
 }
 
 // EnrolmentRef is what dispatch needs of an enrolment.

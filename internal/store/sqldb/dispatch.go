@@ -5,13 +5,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"github.com/regua/regua/internal/journey"
 	"math"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/regua/regua/internal/domain"
+	"github.com/regua/regua/internal/journey"
 	"github.com/regua/regua/internal/store"
 )
 
@@ -460,7 +460,7 @@ func (db *DB) SendFacts(ctx context.Context, tenant domain.TenantID, as []store.
 
 // receiptPayments reads the payments that the receipts among as name (by
 // id, in their payload: see receiptPayload).
-func (db *DB) receiptPayments(ctx context.Context, tenant domain.TenantID, as []store.Attempt) (map[int64]store.ReceiptPayment, error) {
+func (db *DB) receiptPayments(ctx context.Context, tenant domain.TenantID, as []store.Attempt) (map[int64]journey.ReceiptLine, error) {
 	var ids []int64
 	for _, a := range as {
 		if a.Template != journey.ReceiptTemplate || len(a.Payload) == 0 {
@@ -476,7 +476,7 @@ func (db *DB) receiptPayments(ctx context.Context, tenant domain.TenantID, as []
 		}
 		ids = append(ids, p.Receipt.PaymentIDs...)
 	}
-	out := map[int64]store.ReceiptPayment{}
+	out := map[int64]journey.ReceiptLine{}
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -497,7 +497,7 @@ func (db *DB) receiptPayments(ctx context.Context, tenant domain.TenantID, as []
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r store.ReceiptPayment
+		var r journey.ReceiptLine
 		var number, agreementNumber int
 		if err := rows.Scan(&r.PaymentID, &r.Amount, tm(&r.PaidAt), &r.Source, &r.Contract, &number, &r.AgreementID, &agreementNumber); err != nil {
 			return nil, fmt.Errorf("send facts: receipt payments: %w", err)
