@@ -143,16 +143,13 @@ type Incoming struct {
 }
 
 // ChargeMatch is a charge found for an incoming payment, with what its
-// installment (or agreement installment: RefKind RefAgreementInstallment,
-// Contract "ACORDO-<agreement id>", Number the installment's number) still
-// owes at match time. Of the charge, what matching needs is read: not its
+// installment (or agreement installment: RefKind RefAgreementInstallment)
+// still owes at match time and its status. Of the charge, what matching needs is read: not its
 // due date, barcode, linha digitável, BR Code, location or times.
 type ChargeMatch struct {
 	Charge
 	Open              money.Money
 	InstallmentStatus domain.InstallmentStatus
-	Contract          string
-	Number            int
 }
 
 // Candidates is what a batch's payments may match, as read inside the

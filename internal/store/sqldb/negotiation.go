@@ -384,7 +384,7 @@ func (db *DB) ApplyAgreementPayment(ctx context.Context, tenant domain.TenantID,
 		// The "payment received" receipt, planned as the reconciliation
 		// plans it for PIX and CNAB bookings (planReceipts).
 		rb := booking{source: p.Source, sourceRef: p.SourceRef, amount: p.Amount, paidAt: b.PaidAt, debtorID: b.debtor, paymentID: b.PaymentID,
-			contract: "ACORDO-" + strconv.FormatInt(agreementID, 10), number: b.Number, agreementID: agreementID}
+			number: b.Number, agreementID: agreementID}
 		if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT id FROM agreement_installments WHERE tenant_id = ? AND agreement_id = ? AND number = ?`), tenant, agreementID, b.Number).
 			Scan(&rb.agreementInst); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("agreement %d installment %d: %w", agreementID, b.Number, err)

@@ -46,12 +46,10 @@ func (db *DB) BookPayment(ctx context.Context, tenant domain.TenantID, p domain.
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		var contract string
-		var number int
 		if p.InstallmentID != 0 {
 			var amount, paid int64
-			err := tx.QueryRowContext(ctx, db.Rebind(`SELECT i.debt_id, d.debtor_id, d.contract_number, i.number, i.amount, i.paid FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE i.tenant_id = ? AND i.id = ?`), tenant, p.InstallmentID).
-				Scan(&p.DebtID, &p.DebtorID, &contract, &number, &amount, &paid)
+			err := tx.QueryRowContext(ctx, db.Rebind(`SELECT i.debt_id, d.debtor_id, i.amount, i.paid FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE i.tenant_id = ? AND i.id = ?`), tenant, p.InstallmentID).
+				Scan(&p.DebtID, &p.DebtorID, &amount, &paid)
 			if err != nil {
 				return notFound(err, fmt.Sprintf("installment %d", p.InstallmentID))
 			}

@@ -616,18 +616,17 @@ func (db *DB) execIn(ctx context.Context, tx *bookTx, q string, fixed []any, key
 // the barcode, linha digitável, BR Code or location (the larger columns,
 // read a million times for a large return file).
 const matchCols = `c.id, c.debtor_id, c.debt_id, c.ref_kind, c.ref_id, c.installment_id, c.kind, c.amount, c.status, c.txid, c.bank, c.our_number, c.superseded_by,
-	COALESCE(i.amount - i.paid, 0), COALESCE(i.status, ''), COALESCE(d.contract_number, ''), COALESCE(i.number, 0)`
+	COALESCE(i.amount - i.paid, 0), COALESCE(i.status, '')`
 
 // The "<> ”" conditions of the queries using matchFrom let the planner
 // use the partial unique indexes on txid and nosso número.
-const matchFrom = ` FROM charges c LEFT JOIN installments i ON i.tenant_id = c.tenant_id AND i.id = c.installment_id
-	LEFT JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE c.tenant_id = ? `
+const matchFrom = ` FROM charges c LEFT JOIN installments i ON i.tenant_id = c.tenant_id AND i.id = c.installment_id WHERE c.tenant_id = ? `
 
 func scanMatch(r *sql.Rows, tenant domain.TenantID) (store.ChargeMatch, error) {
 	m := store.ChargeMatch{Charge: store.Charge{TenantID: tenant}}
 	var refKind, kind, status, instStatus string
 	err := r.Scan(&m.ID, &m.DebtorID, &m.DebtID, &refKind, &m.RefID, &m.InstallmentID, &kind, &m.Amount, &status, &m.TxID, &m.Bank, &m.OurNumber, &m.SupersededBy,
-		&m.Open, &instStatus, &m.Contract, &m.Number)
+		&m.Open, &instStatus)
 	m.RefKind, m.Kind, m.Status, m.InstallmentStatus = store.RefKind(refKind), store.ChargeKind(kind), store.ChargeStatus(status), domain.InstallmentStatus(instStatus)
 	if m.Open < 0 {
 		m.Open = 0
@@ -728,7 +727,7 @@ func (db *DB) candidates(ctx context.Context, tx *bookTx, tenant domain.TenantID
 	for _, m := range []map[string]store.ChargeMatch{c.ByTxID, c.ByOurNumber} {
 		for k, ch := range m {
 			if o, ok := agrRead[ch.RefID]; ok && ch.RefKind == store.RefAgreementInstallment {
-				ch.Open, ch.InstallmentStatus, ch.Contract, ch.Number = o.Amount, domain.InstallmentStatus(o.status), o.Contract, o.Number
+				ch.Open, ch.InstallmentStatus = o.Amount, domain.InstallmentStatus(o.status)
 				m[k] = ch
 			}
 		}
@@ -1020,6 +1019,8 @@ type booking struct {
 	debtID    int64
 	inst      int64
 	chargeID  int64
+	// contract and number name the installment paid, for the timeline's
+	// line (paidSummary); number is also the agreement installment's.
 	contract  string
 	number    int
 	paymentID int64 // filled in
@@ -1484,26 +1485,12 @@ func (db *DB) writeBatch(ctx context.Context, tx *bookTx, tenant domain.TenantID
 					return fmt.Errorf("reconcile: payment %s: agreement installment %d was not read: %w", p.SourceRef, d.AgreementInstallmentID, store.ErrNotFound)
 				}
 				abs = append(abs, &booking{source: p.Source, sourceRef: p.SourceRef, amount: d.Book, paidAt: p.PaidAt, debtorID: d.DebtorID,
-					chargeID: d.ChargeID, contract: "ACORDO-" + strconv.FormatInt(ref.agreementID, 10), number: ref.number, agreementID: ref.agreementID, agreementInst: d.AgreementInstallmentID})
+					chargeID: d.ChargeID, number: ref.number, agreementID: ref.agreementID, agreementInst: d.AgreementInstallmentID})
 				out.Booked++
 				out.BookedAmount += d.Book
 			} else if d.Book > 0 {
-				contract, number := "", 0
-				if m, ok := cands.ByTxID[p.TxID]; ok && p.TxID != "" && m.ID == d.ChargeID {
-					contract, number = m.Contract, m.Number
-				} else if m, ok := cands.ByOurNumber[p.Bank+"/"+p.OurNumber]; ok && m.ID == d.ChargeID {
-					contract, number = m.Contract, m.Number
-				} else if o, ok := cands.Installments[d.InstallmentID]; ok {
-					contract, number = o.Contract, o.Number
-				} else {
-					for _, o := range cands.OpenByDebtor[d.DebtorID] {
-						if o.InstallmentID == d.InstallmentID {
-							contract, number = o.Contract, o.Number
-						}
-					}
-				}
 				bs = append(bs, &booking{source: p.Source, sourceRef: p.SourceRef, amount: d.Book, paidAt: p.PaidAt, debtorID: d.DebtorID, debtID: d.DebtID,
-					inst: d.InstallmentID, chargeID: d.ChargeID, contract: contract, number: number})
+					inst: d.InstallmentID, chargeID: d.ChargeID})
 				out.Booked++
 				out.BookedAmount += d.Book
 			}
@@ -1640,7 +1627,6 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 					Scan(&b.agreementID, &b.number); err != nil {
 					return notFound(err, fmt.Sprintf("agreement installment %d", r.AgreementInstallmentID))
 				}
-				b.contract = "ACORDO-" + strconv.FormatInt(b.agreementID, 10)
 				if it.ChargeID != 0 && it.AgreementInstallmentID == r.AgreementInstallmentID {
 					b.chargeID = it.ChargeID
 				}
@@ -1660,8 +1646,8 @@ func (db *DB) ResolveQueueItem(ctx context.Context, tenant domain.TenantID, id i
 				return fmt.Errorf("assign: an installment or an agreement installment is required: %w", store.ErrInvalid)
 			}
 			var b booking
-			if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT d.debtor_id, d.id, d.contract_number, i.number FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE i.tenant_id = ? AND i.id = ?`), tenant, r.InstallmentID).
-				Scan(&b.debtorID, &b.debtID, &b.contract, &b.number); err != nil {
+			if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT d.debtor_id, d.id FROM installments i JOIN debts d ON d.tenant_id = i.tenant_id AND d.id = i.debt_id WHERE i.tenant_id = ? AND i.id = ?`), tenant, r.InstallmentID).
+				Scan(&b.debtorID, &b.debtID); err != nil {
 				return notFound(err, fmt.Sprintf("installment %d", r.InstallmentID))
 			}
 			b.source, b.amount, b.paidAt, b.inst = it.Source, it.Amount, it.PaidAt, r.InstallmentID
